@@ -1,0 +1,58 @@
+# Beteiligung – the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+PLUGINS := $(wildcard plugins/*/setup.cfg)
+PLUGIN_DIRS := $(patsubst %/setup.cfg,%,$(PLUGINS))
+CONSTRAINTS := requirements/constraints.txt
+
+.PHONY: run test install install-test migrate demo lint bench translations clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+
+# Installs the core and every plugin in plugins/, pinned to the tested versions.
+$(VENV)/.installed: $(BIN)/activate setup.cfg $(CONSTRAINTS) $(PLUGINS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e . $(foreach p,$(PLUGIN_DIRS),-e $(p))
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+translations: $(BIN)/activate
+	@if ls beteiligung/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile --quiet -d beteiligung/translations; fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load
+
+run: demo
+	@echo "Beteiligung läuft auf http://127.0.0.1:$(PORT)/ (Strg+C beendet)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL is set.
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on PostgreSQL ---"; \
+		BETEILIGUNG_TEST_DB=postgresql $(BIN)/python -m pytest -q; fi
+
+lint: install-test
+	$(BIN)/ruff check .
+
+bench: install-test
+	$(BIN)/python benchmarks/comments_page.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

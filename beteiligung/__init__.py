@@ -1,0 +1,104 @@
+"""Beteiligung: the participation platform for the municipalities of North Rhine-Westphalia."""
+
+import logging
+import os
+import secrets
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import ROOT, Config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+__version__ = "0.1.0"
+
+
+def _secret_key(app):
+    """SECRET_KEY from the settings, or one generated once and kept under instance/."""
+    path = os.path.join(app.instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path) as f:
+            return f.read().strip()
+    key = secrets.token_hex(32)
+    with open(path, "w") as f:
+        f.write(key)
+    os.chmod(path, 0o600)
+    return key
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__ == "sqlite3":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def select_locale():
+    lang = request.args.get("lang")
+    if lang in ("de", "en"):
+        session["lang"] = lang
+        return lang
+    return session.get("lang") or "de"
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "beteiligung.db")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        # Plain postgresql:// URLs get the psycopg 3 driver that we ship.
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "beteiligung" / "translations"))
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .api import bp as api_bp
+    from .cli import register_cli
+    from .comments.views import bp as comments_bp
+    from .consultations.views import bp as consultations_bp
+    from .errors import register_error_handlers
+    from .templating import register_template_helpers
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        return response
+
+    return app

@@ -1,0 +1,53 @@
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+ROLES = ("citizen", "moderator", "admin")
+
+region_moderators = db.Table(
+    "region_moderators",
+    db.Column("region_id", db.Integer, ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", db.Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('citizen', 'moderator', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(40))
+    # Lower-cased pseudonym: two users may not differ only by case.
+    pseudonym_key: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="citizen")
+    terms_accepted_at: Mapped[object] = mapped_column(db.DateTime, nullable=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    moderated_regions = relationship("Region", secondary=region_moderators, back_populates="moderators",
+                                     order_by="Region.name")
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    def __repr__(self):
+        return f"<User {self.id} {self.pseudonym}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    expires_at: Mapped[object] = mapped_column(db.DateTime)
+
+    user = relationship("User")

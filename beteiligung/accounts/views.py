@@ -1,0 +1,86 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..errors import DomainError
+from ..extensions import db, limiter, login_manager
+from ..forms import apply_errors
+from . import services
+from .forms import LoginForm, RegisterForm
+from .models import User
+
+bp = Blueprint("accounts", __name__, url_prefix="/konto")
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Bitte melden Sie sich an, um fortzufahren."
+login_manager.login_message_category = "error"
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    if not user_id.isdigit():
+        return None
+    return db.session.scalar(select(User).options(selectinload(User.moderated_regions))
+                             .where(User.id == int(user_id)))
+
+
+def _safe_next(target):
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("consultations.index")
+
+
+@bp.route("/registrieren", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def register():
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.email.data, form.password.data, form.pseudonym.data,
+                                          form.accept_terms.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = 422
+        else:
+            login_user(user)
+            flash(_("Willkommen, %(name)s! Ihr Konto ist angelegt.", name=user.pseudonym), "success")
+            return redirect(url_for("consultations.index"), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            flash(_("Sie sind angemeldet."), "success")
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        flash(_("E-Mail-Adresse oder Passwort sind nicht richtig."), "error")
+        status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/abmelden", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("Sie sind abgemeldet."), "success")
+    return redirect(url_for("consultations.index"), code=303)

@@ -1,0 +1,86 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..accounts.services import set_moderator
+from ..audit.models import AuditEntry
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import apply_errors, page_arg
+from ..pagination import paginate
+from ..policy import require_admin
+from ..regions.models import Region
+from ..regions.services import create_region, list_regions
+from .forms import ModeratorForm, RegionForm
+
+bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
+
+
+@bp.before_request
+@login_required
+def only_admins():
+    require_admin(current_user)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    form = RegionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            region = create_region(current_user, form.slug.data, form.name.data, form.theme.data,
+                                   form.description.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = error.status
+        else:
+            flash(_("Die Region %(name)s wurde angelegt.", name=region.name), "success")
+            return redirect(url_for(".index"), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/index.html", form=form, regions=list_regions()), status
+
+
+@bp.route("/konten")
+def users():
+    query = select(User).options(selectinload(User.moderated_regions)).order_by(User.pseudonym_key)
+    search = (request.args.get("q") or "").strip()[:100]
+    if search:
+        pattern = "%" + search.lower().replace("%", r"\%").replace("_", r"\_") + "%"
+        query = query.where(or_(User.pseudonym_key.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+    page = paginate(query, page_arg(), 25)
+    form = ModeratorForm()
+    form.region.choices = [(r.id, r.name) for r in list_regions()]
+    return render_template("admin/users.html", page=page, form=form, search=search)
+
+
+@bp.route("/konten/<int:user_id>/moderation", methods=["POST"])
+def moderation(user_id):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ModeratorForm()
+    form.region.choices = [(r.id, r.name) for r in list_regions()]
+    if not form.validate_on_submit():
+        flash(_("Bitte wählen Sie Region und Aktion."), "error")
+        return redirect(url_for(".users"), code=303)
+    region = db.session.get(Region, form.region.data)
+    set_moderator(current_user, user, region, moderator=form.action.data == "add")
+    db.session.commit()
+    if form.action.data == "add":
+        flash(_("%(user)s moderiert jetzt %(region)s.", user=user.pseudonym, region=region.name), "success")
+    else:
+        flash(_("%(user)s moderiert %(region)s nicht mehr.", user=user.pseudonym, region=region.name), "success")
+    return redirect(url_for(".users", q=request.args.get("q")), code=303)
+
+
+@bp.route("/protokoll")
+def audit_log():
+    query = (select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.region))
+             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+    page = paginate(query, page_arg(), 50)
+    return render_template("admin/audit.html", page=page)

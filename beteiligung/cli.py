@@ -1,0 +1,54 @@
+"""Commands for operators: `flask --app wsgi users create …`, `flask --app wsgi demo load`."""
+
+import click
+from flask.cli import AppGroup
+
+from .errors import DomainError
+from .extensions import db
+
+users_cli = AppGroup("users", help="Konten verwalten / manage accounts.")
+demo_cli = AppGroup("demo", help="Demodaten / demo data.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--password", required=True, help="Mindestens 10 Zeichen.")
+@click.option("--pseudonym", required=True, help="Öffentlicher Name.")
+@click.option("--role", type=click.Choice(["citizen", "moderator", "admin"]), default="citizen")
+@click.option("--region", "regions", multiple=True, help="Kurzbezeichnung einer Region, die moderiert wird.")
+def create_user_command(email, password, pseudonym, role, regions):
+    """Create an account (operators accept the terms on the user's behalf)."""
+    from .accounts.services import assign_moderator, register_user
+    from .regions.services import get_region_by_slug
+
+    try:
+        found = []
+        for slug in regions:
+            region = get_region_by_slug(slug)
+            if region is None:
+                raise click.BadParameter(f"Unbekannte Region: {slug}", param_hint="--region")
+            found.append(region)
+        user = register_user(email, password, pseudonym, accepted_terms=True, role=role)
+        for region in found:
+            assign_moderator(user, region)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in error.fields.items())
+        raise click.ClickException(f"{error.message} {details}".strip()) from None
+    click.echo(f"Konto angelegt: {user.pseudonym} (#{user.id}, {user.role})")
+
+
+@demo_cli.command("load")
+def load_demo_command():
+    """Load the demo regions, accounts, consultations and comments (idempotent)."""
+    from .demo.loader import load_demo
+
+    summary = load_demo()
+    db.session.commit()
+    click.echo(summary)
+
+
+def register_cli(app):
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,114 @@
+from flask import current_app, jsonify, request
+from flask_babel import gettext as _
+
+from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..consultations.models import Section
+from ..consultations.services import get_consultation
+from ..errors import Invalid
+from ..extensions import db, limiter
+from . import services
+from .models import Comment
+from .schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema, comment_to_json
+
+
+def _write_limit():
+    return current_app.config["WRITE_RATE_LIMIT"]
+
+
+def _token_key():
+    return request.headers.get("Authorization") or request.remote_addr or "anonymous"
+
+
+@bp.route("/consultations/<int:consultation_id>/comments")
+def list_comments(consultation_id):
+    consultation = get_consultation(api_user(), consultation_id)
+    sort = request.args.get("sort", "newest")
+    if sort not in services.SORTS:
+        raise Invalid(_("Unbekannte Sortierung."), {"sort": [_("Erlaubt: newest, top")]})
+    page = services.list_threads(consultation, sort, *page_args())
+    return paged(page, [comment_to_json(thread.comment, thread.replies) for thread in page.items])
+
+
+@bp.route("/consultations/<int:consultation_id>/comments", methods=["POST"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def create_comment(consultation_id):
+    user = require_api_user()
+    consultation = get_consultation(user, consultation_id)
+    data = load(CommentCreateSchema())
+    parent = section = None
+    if data["parent_id"] is not None:
+        parent = db.session.get(Comment, data["parent_id"])
+        if parent is None or parent.consultation_id != consultation.id:
+            raise Invalid(_("Unbekannter Beitrag."), {"parent_id": [_("Unbekannter Beitrag.")]})
+    if data["section_id"] is not None:
+        section = db.session.get(Section, data["section_id"])
+        if section is None or section.consultation_id != consultation.id:
+            raise Invalid(_("Unbekannter Abschnitt."), {"section_id": [_("Unbekannter Abschnitt.")]})
+    comment = services.create_comment(user, consultation, data["body"], parent=parent, section=section,
+                                      official=data["official"])
+    db.session.commit()
+    return jsonify(comment_to_json(comment)), 201
+
+
+@bp.route("/comments/<int:comment_id>/votes", methods=["POST"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def vote(comment_id):
+    user = require_api_user()
+    comment = services.get_comment(comment_id)
+    data = load(VoteSchema())
+    services.set_vote(user, comment, data["value"])
+    db.session.commit()
+    return jsonify({"comment": comment_to_json(comment), "vote": data["value"]})
+
+
+@bp.route("/comments/<int:comment_id>/votes", methods=["DELETE"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def withdraw_vote(comment_id):
+    user = require_api_user()
+    comment = services.get_comment(comment_id)
+    services.withdraw_vote(user, comment)
+    db.session.commit()
+    return jsonify({"comment": comment_to_json(comment), "vote": None})
+
+
+@bp.route("/comments/<int:comment_id>/reports", methods=["POST"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def report(comment_id):
+    user = require_api_user()
+    comment = services.get_comment(comment_id)
+    data = load(ReportSchema())
+    report = services.report_comment(user, comment, data["reason"])
+    db.session.commit()
+    return jsonify({"id": report.id, "comment_id": comment.id, "status": "open"}), 201
+
+
+@bp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def patch_comment(comment_id):
+    """The author changes the body; a moderator hides ({"hidden": true, "reason"}) or restores."""
+    user = require_api_user()
+    comment = services.get_comment(comment_id)
+    data = load(CommentPatchSchema())
+    if "body" not in data and "hidden" not in data:
+        raise Invalid(_("Bitte geben Sie body oder hidden an."), {"body": [_("body oder hidden angeben.")]})
+    if "body" in data and "hidden" in data:
+        raise Invalid(_("Bearbeiten und Moderieren sind getrennte Anfragen."),
+                      {"hidden": [_("Nicht zusammen mit body.")]})
+    if "body" in data:
+        services.edit_comment(user, comment, data["body"])
+    elif data["hidden"]:
+        services.hide_comment(user, comment, data["reason"])
+    else:
+        services.restore_comment(user, comment)
+    db.session.commit()
+    return jsonify(comment_to_json(comment))
+
+
+@bp.route("/comments/<int:comment_id>", methods=["DELETE"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def delete_comment(comment_id):
+    user = require_api_user()
+    comment = services.get_comment(comment_id)
+    services.delete_comment(user, comment)
+    db.session.commit()
+    return jsonify(comment_to_json(comment))

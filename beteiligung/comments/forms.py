@@ -1,0 +1,32 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Ihr Beitrag"), validators=[DataRequired(_l("Bitte schreiben Sie einen Text."))])
+    parent_id = HiddenField()
+    section_id = HiddenField()
+    official = BooleanField(_l("Als offizielle Stellungnahme kennzeichnen"))
+
+
+class EditCommentForm(FlaskForm):
+    body = TextAreaField(_l("Ihr Beitrag"), validators=[DataRequired(_l("Bitte schreiben Sie einen Text."))])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Begründung"), validators=[
+        DataRequired(_l("Bitte geben Sie eine Begründung an.")), Length(min=3, max=1000)])
+
+
+class ResolveReportForm(FlaskForm):
+    action = RadioField(_l("Entscheidung"), choices=[
+        ("dismiss", _l("Meldung zurückweisen, Beitrag bleibt sichtbar")),
+        ("hide", _l("Beitrag ausblenden"))], validators=[DataRequired(_l("Bitte wählen Sie eine Entscheidung."))])
+    reason = TextAreaField(_l("Begründung für das Ausblenden (wird öffentlich angezeigt)"),
+                           validators=[Length(max=1000)])
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs CSRF protection."""

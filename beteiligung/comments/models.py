@@ -1,0 +1,74 @@
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+COMMENT_STATUSES = ("visible", "hidden", "deleted")
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint("status IN ('visible', 'hidden', 'deleted')", name="status"),
+        # Top-level threads of a consultation (root_id IS NULL) by date and by score.
+        Index("ix_comments_thread_newest", "consultation_id", "root_id", "created_at"),
+        Index("ix_comments_thread_top", "consultation_id", "root_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    # The top-level comment of the thread (NULL for a top-level comment): one query loads whole threads.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    depth: Mapped[int] = mapped_column(default=0)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="visible")
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
+    official: Mapped[bool] = mapped_column(default=False)
+    upvotes: Mapped[int] = mapped_column(default=0)
+    downvotes: Mapped[int] = mapped_column(default=0)
+    score: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    edited_at: Mapped[object | None] = mapped_column(db.DateTime)
+
+    author = relationship("User", lazy="joined")
+    consultation = relationship("Consultation")
+    section = relationship("Section")
+    parent = relationship("Comment", remote_side=[id], foreign_keys=[parent_id])
+
+    def __repr__(self):
+        return f"<Comment {self.id} on {self.consultation_id}>"
+
+
+class CommentVote(db.Model):
+    __tablename__ = "comment_votes"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "user_id"),
+        CheckConstraint("value IN (-1, 1)", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    value: Mapped[int] = mapped_column()
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+
+class CommentReport(db.Model):
+    __tablename__ = "comment_reports"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    resolved_at: Mapped[object | None] = mapped_column(db.DateTime, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+    comment = relationship("Comment")
+    reporter = relationship("User", foreign_keys=[reporter_id])

@@ -1,0 +1,53 @@
+from marshmallow import fields
+
+from ..api.fields import GermanSchema, strict_int
+from ..timeutil import isoformat
+
+DELETED_ACCOUNT = "Gelöschtes Konto"
+DELETED_BODY = "Dieser Beitrag wurde von der Verfasserin oder dem Verfasser gelöscht."
+HIDDEN_BODY = "Von der Moderation ausgeblendet. Begründung: {reason}"
+
+
+class CommentCreateSchema(GermanSchema):
+    body = fields.String(required=True)
+    parent_id = strict_int(load_default=None, allow_none=True)
+    section_id = strict_int(load_default=None, allow_none=True)
+    official = fields.Boolean(load_default=False)
+
+
+class VoteSchema(GermanSchema):
+    value = strict_int(required=True)
+
+
+class ReportSchema(GermanSchema):
+    reason = fields.String(required=True)
+
+
+class CommentPatchSchema(GermanSchema):
+    body = fields.String()
+    hidden = fields.Boolean()
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+def comment_to_json(comment, replies=()):
+    if comment.status == "visible":
+        body = comment.body
+    elif comment.status == "hidden":
+        body = HIDDEN_BODY.format(reason=comment.moderation_reason)
+    else:
+        body = DELETED_BODY
+    return {
+        "id": comment.id,
+        "body": body,
+        "author": {"pseudonym": comment.author.pseudonym if comment.author is not None else DELETED_ACCOUNT},
+        "created_at": isoformat(comment.created_at),
+        "edited_at": isoformat(comment.edited_at),
+        "parent_id": comment.parent_id,
+        "section_id": comment.section_id,
+        "status": comment.status,
+        "official": comment.official,
+        "score": comment.score,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "replies": [comment_to_json(thread.comment, thread.replies) for thread in replies],
+    }

@@ -1,0 +1,319 @@
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import events
+from ..audit.services import record
+from ..consultations.models import Consultation
+from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..extensions import db
+from ..markup import clean_text
+from ..pagination import Page
+from ..policy import can_moderate, require_login, require_moderator
+from ..timeutil import utcnow
+from .models import Comment, CommentReport, CommentVote
+
+SORTS = ("newest", "top")
+REASON_MIN, REASON_MAX = 3, 1000
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list = field(default_factory=list)
+
+
+def _check_body(body):
+    body = clean_text(body).strip()
+    limit = current_app.config["COMMENT_MAX_LENGTH"]
+    if not body:
+        raise Invalid(_("Bitte schreiben Sie einen Text."), {"body": [_("Darf nicht leer sein.")]})
+    if len(body) > limit:
+        raise Invalid(_("Ein Beitrag darf höchstens %(limit)d Zeichen lang sein (Ihrer hat %(n)d).",
+                        limit=limit, n=len(body)),
+                      {"body": [_("Höchstens %(limit)d Zeichen.", limit=limit)]})
+    return body
+
+
+def _check_reason(reason, field_name="reason"):
+    reason = clean_text(reason).strip()
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        raise Invalid(_("Bitte geben Sie eine Begründung mit %(min)d bis %(max)d Zeichen an.",
+                        min=REASON_MIN, max=REASON_MAX),
+                      {field_name: [_("%(min)d bis %(max)d Zeichen.", min=REASON_MIN, max=REASON_MAX)]})
+    return reason
+
+
+def _require_open(consultation):
+    if not consultation.published:
+        raise NotFound(_("Diese Beteiligung gibt es nicht oder sie ist nicht veröffentlicht."))
+    status = consultation.status
+    if status == "upcoming":
+        raise Conflict(_("Diese Beteiligung hat noch nicht begonnen."))
+    if status != "open":
+        raise Conflict(_("Diese Beteiligung ist abgeschlossen; es können keine Beiträge mehr abgegeben werden."))
+
+
+def create_comment(author, consultation, body, parent=None, section=None, official=False):
+    """A comment on a consultation, on one of its sections, or a reply to another comment."""
+    require_login(author)
+    _require_open(consultation)
+    body = _check_body(body)
+    if official and not can_moderate(author, consultation.region):
+        raise NotAllowed(_("Offizielle Stellungnahmen können nur Moderatorinnen und Moderatoren der Region abgeben."))
+    depth, root_id = 0, None
+    if parent is not None:
+        if parent.consultation_id != consultation.id:
+            raise Invalid(_("Der Beitrag, auf den Sie antworten, gehört zu einer anderen Beteiligung."),
+                          {"parent_id": [_("Unbekannter Beitrag.")]})
+        if parent.status != "visible":
+            raise Conflict(_("Auf ausgeblendete oder gelöschte Beiträge kann nicht geantwortet werden."))
+        max_depth = current_app.config["COMMENT_MAX_DEPTH"]
+        if parent.depth >= max_depth - 1:
+            # Replies below the deepest level join that level, next to the comment they answer.
+            parent = parent.parent
+        section = parent.section
+        depth, root_id = parent.depth + 1, parent.root_id or parent.id
+    elif section is not None and (section.consultation_id != consultation.id or section.removed):
+        raise Invalid(_("Diesen Abschnitt gibt es in der Beteiligung nicht."),
+                      {"section_id": [_("Unbekannter Abschnitt.")]})
+    comment = Comment(consultation_id=consultation.id, section=section, parent=parent, root_id=root_id,
+                      depth=depth, author=author, body=body, official=bool(official))
+    db.session.add(comment)
+    db.session.execute(update(Consultation).where(Consultation.id == consultation.id)
+                       .values(comment_count=Consultation.comment_count + 1))
+    db.session.flush()
+    if official:
+        record(author, "comment.official_statement", comment, consultation.region)
+    events.emit(events.comment_created, comment=comment)
+    return comment
+
+
+def get_comment(comment_id):
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not comment.consultation.published:
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    return comment
+
+
+def can_edit(user, comment, now=None):
+    if user is None or not getattr(user, "is_authenticated", False) or comment.author_id != user.id:
+        return False
+    window = timedelta(minutes=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"])
+    return comment.status == "visible" and (now or utcnow()) - comment.created_at <= window
+
+
+def edit_comment(user, comment, body):
+    require_login(user)
+    if comment.author_id != user.id:
+        raise NotAllowed(_("Sie können nur Ihre eigenen Beiträge bearbeiten."))
+    if comment.status != "visible":
+        raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht bearbeitet werden."))
+    _require_open(comment.consultation)
+    if not can_edit(user, comment):
+        raise Conflict(_("Beiträge können nur %(n)d Minuten lang nach dem Schreiben bearbeitet werden.",
+                         n=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"]))
+    comment.body = _check_body(body)
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def delete_comment(user, comment):
+    """The author withdraws a comment; it keeps its place in the thread, marked as deleted."""
+    require_login(user)
+    if comment.author_id != user.id:
+        raise NotAllowed(_("Sie können nur Ihre eigenen Beiträge löschen."))
+    if comment.status == "deleted":
+        raise Conflict(_("Dieser Beitrag ist bereits gelöscht."))
+    comment.status = "deleted"
+    comment.body = ""
+    db.session.execute(update(Consultation).where(Consultation.id == comment.consultation_id)
+                       .values(comment_count=Consultation.comment_count - 1))
+    db.session.flush()
+    return comment
+
+
+def hide_comment(actor, comment, reason):
+    require_moderator(actor, comment.consultation.region)
+    reason = _check_reason(reason)
+    if comment.status == "deleted":
+        raise Conflict(_("Dieser Beitrag wurde bereits gelöscht."))
+    comment.status = "hidden"
+    comment.moderation_reason = reason
+    db.session.flush()
+    record(actor, "comment.hidden", comment, comment.consultation.region, reason=reason)
+    return comment
+
+
+def restore_comment(actor, comment):
+    require_moderator(actor, comment.consultation.region)
+    if comment.status != "hidden":
+        raise Conflict(_("Nur ausgeblendete Beiträge können wiederhergestellt werden."))
+    comment.status = "visible"
+    comment.moderation_reason = None
+    db.session.flush()
+    record(actor, "comment.restored", comment, comment.consultation.region)
+    return comment
+
+
+def _check_votable(user, comment):
+    require_login(user)
+    if comment.status != "visible":
+        raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht bewertet werden."))
+    _require_open(comment.consultation)
+    if comment.author_id == user.id:
+        raise NotAllowed(_("Eigene Beiträge können Sie nicht bewerten."))
+
+
+def _lock(comment):
+    # Votes on one comment are serialised by a row lock (PostgreSQL; SQLite serialises all writes).
+    db.session.execute(select(Comment.id).where(Comment.id == comment.id).with_for_update())
+
+
+def _own_vote(user, comment):
+    return db.session.scalar(select(CommentVote).where(CommentVote.comment_id == comment.id,
+                                                       CommentVote.user_id == user.id))
+
+
+def _refresh_counts(comment):
+    up, down = db.session.execute(
+        select(func.coalesce(func.sum(case((CommentVote.value == 1, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((CommentVote.value == -1, 1), else_=0)), 0))
+        .where(CommentVote.comment_id == comment.id)).one()
+    comment.upvotes, comment.downvotes, comment.score = up, down, up - down
+    db.session.flush()
+
+
+def set_vote(user, comment, value):
+    """Set the user's vote: the same value again leaves it, the other value changes it."""
+    if isinstance(value, bool) or value not in (1, -1):
+        raise Invalid(_("Eine Bewertung ist 1 oder -1."), {"value": [_("Erlaubt sind 1 und -1.")]})
+    _check_votable(user, comment)
+    _lock(comment)
+    vote = _own_vote(user, comment)
+    if vote is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(CommentVote(comment_id=comment.id, user_id=user.id, value=value))
+        except IntegrityError:
+            # A concurrent request of the same user inserted first: keep one row, set its value.
+            vote = _own_vote(user, comment)
+    if vote is not None:
+        vote.value = value
+    _refresh_counts(comment)
+    return comment
+
+
+def withdraw_vote(user, comment):
+    _check_votable(user, comment)
+    _lock(comment)
+    vote = _own_vote(user, comment)
+    if vote is not None:
+        db.session.delete(vote)
+        db.session.flush()
+    _refresh_counts(comment)
+    return comment
+
+
+def toggle_vote(user, comment, value):
+    """For the page's buttons: the same value again withdraws the vote."""
+    vote = _own_vote(user, comment) if getattr(user, "is_authenticated", False) else None
+    if vote is not None and vote.value == value:
+        return withdraw_vote(user, comment)
+    return set_vote(user, comment, value)
+
+
+def report_comment(user, comment, reason):
+    require_login(user)
+    reason = _check_reason(reason)
+    if comment.status == "deleted":
+        raise Conflict(_("Dieser Beitrag wurde bereits gelöscht."))
+    if comment.author_id == user.id:
+        raise Invalid(_("Eigene Beiträge können Sie nicht melden."))
+    exists = db.session.scalar(select(CommentReport.id).where(CommentReport.comment_id == comment.id,
+                                                              CommentReport.reporter_id == user.id))
+    if exists is not None:
+        raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet."))
+    report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason)
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError:
+        raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet.")) from None
+    return report
+
+
+def open_reports_query(actor):
+    """Unresolved reports in the regions the actor moderates, oldest first."""
+    query = (select(CommentReport).join(Comment, CommentReport.comment_id == Comment.id)
+             .join(Consultation, Comment.consultation_id == Consultation.id)
+             .where(CommentReport.resolved_at.is_(None))
+             .order_by(CommentReport.created_at, CommentReport.id))
+    if actor.role != "admin":
+        query = query.where(Consultation.region_id.in_([r.id for r in actor.moderated_regions]))
+    return query
+
+
+def resolve_report(actor, report, action, reason=None):
+    """Close a report: dismiss it, or hide the comment. Every open report on the comment is closed."""
+    comment = report.comment
+    require_moderator(actor, comment.consultation.region)
+    if action not in ("dismiss", "hide"):
+        raise Invalid(_("Unbekannte Aktion."), {"action": [_("Erlaubt: dismiss, hide.")]})
+    if report.resolved_at is not None:
+        raise Conflict(_("Diese Meldung wurde bereits bearbeitet."))
+    if action == "hide":
+        hide_comment(actor, comment, reason)
+    resolution = "hidden" if action == "hide" else "dismissed"
+    db.session.execute(update(CommentReport)
+                       .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+                       .values(resolved_at=utcnow(), resolved_by_id=actor.id, resolution=resolution))
+    db.session.flush()
+    db.session.refresh(report)
+    record(actor, "report.resolved", report, comment.consultation.region, resolution=resolution,
+           comment_id=comment.id)
+    return report
+
+
+def list_threads(consultation, sort="newest", page=1, per_page=20):
+    """One page of top-level comments with all their replies, in three queries."""
+    top_level = (Comment.consultation_id == consultation.id, Comment.root_id.is_(None))
+    total = db.session.scalar(select(func.count(Comment.id)).where(*top_level))
+    order = ((Comment.score.desc(), Comment.created_at.desc(), Comment.id.desc()) if sort == "top"
+             else (Comment.created_at.desc(), Comment.id.desc()))
+    roots = db.session.scalars(select(Comment).where(*top_level).order_by(*order)
+                               .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    threads = {root.id: Thread(root) for root in roots}
+    if threads:
+        replies = db.session.scalars(select(Comment).where(Comment.root_id.in_(list(threads)))
+                                     .order_by(Comment.created_at, Comment.id)).unique().all()
+        for reply in replies:
+            threads[reply.id] = Thread(reply)
+        for reply in replies:
+            parent = threads.get(reply.parent_id)
+            if parent is not None:
+                parent.replies.append(threads[reply.id])
+    return Page([threads[root.id] for root in roots], page, per_page, total)
+
+
+def votes_of(user, comment_ids):
+    """{comment_id: value} of the user's votes among these comments."""
+    if not getattr(user, "is_authenticated", False) or not comment_ids:
+        return {}
+    rows = db.session.execute(select(CommentVote.comment_id, CommentVote.value)
+                              .where(CommentVote.user_id == user.id, CommentVote.comment_id.in_(comment_ids)))
+    return dict(rows.all())
+
+
+def thread_ids(threads):
+    ids, stack = [], list(threads)
+    while stack:
+        thread = stack.pop()
+        ids.append(thread.comment.id)
+        stack.extend(thread.replies)
+    return ids

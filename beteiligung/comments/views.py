@@ -1,0 +1,192 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..consultations.models import Section
+from ..consultations.services import get_consultation
+from ..errors import DomainError, Invalid
+from ..extensions import db
+from ..forms import apply_errors, page_arg
+from ..pagination import paginate
+from ..policy import require_login, require_moderator
+from . import services
+from .forms import ActionForm, CommentForm, EditCommentForm, ReasonForm, ResolveReportForm
+from .models import Comment, CommentReport
+
+bp = Blueprint("comments", __name__)
+
+
+def _comment_url(comment):
+    return url_for("consultations.show", consultation_id=comment.consultation_id) + f"#beitrag-{comment.id}"
+
+
+def _int_or_none(value, field):
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise Invalid(_("Ungültige Angabe."), {field: [_("Ungültige Angabe.")]})
+    return int(value)
+
+
+def _form_errors(form):
+    return " ".join(message for messages in form.errors.values() for message in messages)
+
+
+@bp.route("/beteiligungen/<int:consultation_id>/beitraege", methods=["POST"])
+@login_required
+def create(consultation_id):
+    consultation = get_consultation(current_user, consultation_id)
+    form = CommentForm()
+    back = url_for("consultations.show", consultation_id=consultation.id)
+    if not form.validate_on_submit():
+        flash(_form_errors(form) or _("Bitte prüfen Sie Ihre Eingabe."), "error")
+        return redirect(back + "#beitrag-schreiben", code=303)
+    parent_id = _int_or_none(form.parent_id.data, "parent_id")
+    section_id = _int_or_none(form.section_id.data, "section_id")
+    parent = db.session.get(Comment, parent_id) if parent_id else None
+    section = db.session.get(Section, section_id) if section_id else None
+    if parent_id and parent is None or section_id and section is None:
+        raise Invalid(_("Der Beitrag oder Abschnitt, auf den Sie sich beziehen, existiert nicht."))
+    comment = services.create_comment(current_user, consultation, form.body.data, parent=parent, section=section,
+                                      official=form.official.data)
+    db.session.commit()
+    flash(_("Vielen Dank! Ihr Beitrag ist veröffentlicht."), "success")
+    return redirect(_comment_url(comment), code=303)
+
+
+@bp.route("/beitraege/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(comment_id):
+    comment = services.get_comment(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = EditCommentForm(obj=comment)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(current_user, comment, form.body.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = error.status
+        else:
+            flash(_("Ihr Beitrag wurde geändert."), "success")
+            return redirect(_comment_url(comment), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("comments/edit.html", form=form, comment=comment), status
+
+
+@bp.route("/beitraege/<int:comment_id>/loeschen", methods=["POST"])
+@login_required
+def delete(comment_id):
+    comment = services.get_comment(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.delete_comment(current_user, comment)
+    db.session.commit()
+    flash(_("Ihr Beitrag wurde gelöscht."), "success")
+    return redirect(_comment_url(comment), code=303)
+
+
+@bp.route("/beitraege/<int:comment_id>/bewerten", methods=["POST"])
+@login_required
+def vote(comment_id):
+    comment = services.get_comment(comment_id)
+    value = request.form.get("value")
+    if not ActionForm().validate_on_submit() or value not in ("1", "-1"):
+        abort(400)
+    services.toggle_vote(current_user, comment, int(value))
+    db.session.commit()
+    flash(_("Ihre Bewertung wurde gespeichert."), "success")
+    return redirect(_comment_url(comment), code=303)
+
+
+@bp.route("/beitraege/<int:comment_id>/melden", methods=["GET", "POST"])
+@login_required
+def report(comment_id):
+    comment = services.get_comment(comment_id)
+    form = ReasonForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.report_comment(current_user, comment, form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = error.status
+        else:
+            flash(_("Danke für Ihre Meldung. Die Moderation prüft den Beitrag."), "success")
+            return redirect(_comment_url(comment), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("comments/reason.html", form=form, comment=comment, mode="report"), status
+
+
+@bp.route("/beitraege/<int:comment_id>/ausblenden", methods=["GET", "POST"])
+@login_required
+def hide(comment_id):
+    comment = services.get_comment(comment_id)
+    form = ReasonForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.hide_comment(current_user, comment, form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            if error.status == 403:
+                raise
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = error.status
+        else:
+            flash(_("Der Beitrag ist ausgeblendet."), "success")
+            return redirect(_comment_url(comment), code=303)
+    elif form.is_submitted():
+        status = 422
+    else:
+        require_moderator(current_user, comment.consultation.region)
+    return render_template("comments/reason.html", form=form, comment=comment, mode="hide"), status
+
+
+@bp.route("/beitraege/<int:comment_id>/wiederherstellen", methods=["POST"])
+@login_required
+def restore(comment_id):
+    comment = services.get_comment(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.restore_comment(current_user, comment)
+    db.session.commit()
+    flash(_("Der Beitrag ist wieder sichtbar."), "success")
+    return redirect(_comment_url(comment), code=303)
+
+
+@bp.route("/moderation/meldungen")
+@login_required
+def report_queue():
+    require_login(current_user)
+    if current_user.role not in ("moderator", "admin"):
+        abort(403)
+    page = paginate(services.open_reports_query(current_user), page_arg(), 20)
+    return render_template("moderation/reports.html", page=page, form=ResolveReportForm())
+
+
+@bp.route("/moderation/meldungen/<int:report_id>", methods=["POST"])
+@login_required
+def resolve(report_id):
+    report = db.session.get(CommentReport, report_id)
+    if report is None:
+        abort(404)
+    form = ResolveReportForm()
+    if not form.validate_on_submit():
+        flash(_form_errors(form) or _("Bitte wählen Sie eine Entscheidung."), "error")
+        return redirect(url_for(".report_queue"), code=303)
+    services.resolve_report(current_user, report, form.action.data, form.reason.data)
+    db.session.commit()
+    flash(_("Die Meldung ist erledigt."), "success")
+    return redirect(url_for(".report_queue"), code=303)

@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ConsultationForm(FlaskForm):
+    region = SelectField(_l("Region"), coerce=int)
+    title = StringField(_l("Titel"), validators=[DataRequired(_l("Bitte geben Sie einen Titel an.")),
+                                                 Length(min=3, max=200)])
+    summary = TextAreaField(_l("Kurzbeschreibung"), validators=[Length(max=1000)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
+    opens_at = DateTimeLocalField(_l("Beginn (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Ende (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    published = BooleanField(_l("Veröffentlicht"))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    region = SelectField(_l("Region"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])

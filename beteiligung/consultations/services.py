@@ -1,0 +1,139 @@
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+
+from .. import events
+from ..audit.services import record
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..markup import clean_text, render_markdown, slugify, split_sections
+from ..policy import can_moderate, require_moderator
+from ..timeutil import utcnow
+from .models import Consultation, Section
+
+TITLE_MAX = 200
+SUMMARY_MAX = 1000
+BODY_MAX = 100_000
+
+
+def _validate(title, summary, body, opens_at, closes_at):
+    errors = {}
+    title = clean_text(title).strip()
+    if not 3 <= len(title) <= TITLE_MAX:
+        errors["title"] = [_("Der Titel muss 3 bis %(n)d Zeichen lang sein.", n=TITLE_MAX)]
+    if len(summary or "") > SUMMARY_MAX:
+        errors["summary"] = [_("Höchstens %(n)d Zeichen.", n=SUMMARY_MAX)]
+    if len(body or "") > BODY_MAX:
+        errors["body"] = [_("Höchstens %(n)d Zeichen.", n=BODY_MAX)]
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors["closes_at"] = [_("Das Ende muss nach dem Beginn liegen.")]
+    if errors:
+        raise Invalid(_("Bitte prüfen Sie die markierten Angaben."), errors)
+    return title
+
+
+def sync_sections(consultation):
+    """Render the body and keep one Section per `## ` heading, matched by its anchor."""
+    intro, parts = split_sections(consultation.body)
+    consultation.intro_html = render_markdown(intro)
+    existing = {section.anchor: section for section in consultation.all_sections}
+    seen = set()
+    for position, (title, markdown) in enumerate(parts):
+        base = slugify(title)
+        anchor, n = base, 2
+        while anchor in seen:
+            anchor, n = f"{base}-{n}", n + 1
+        seen.add(anchor)
+        section = existing.get(anchor)
+        if section is None:
+            section = Section(anchor=anchor)
+            consultation.all_sections.append(section)
+        section.position = position
+        section.title = title[:TITLE_MAX]
+        section.body = markdown
+        section.body_html = render_markdown(markdown)
+        section.removed = False
+    for anchor, section in existing.items():
+        if anchor not in seen:
+            section.removed = True
+
+
+def create_consultation(actor, region, title, summary="", body="", published=False, opens_at=None,
+                        closes_at=None):
+    require_moderator(actor, region)
+    title = _validate(title, summary, body, opens_at, closes_at)
+    consultation = Consultation(region=region, title=title, summary=clean_text(summary).strip(),
+                                body=clean_text(body),
+                                published=bool(published), opens_at=opens_at, closes_at=closes_at,
+                                created_by_id=actor.id)
+    db.session.add(consultation)
+    sync_sections(consultation)
+    db.session.flush()
+    record(actor, "consultation.created", consultation, region, title=title)
+    if consultation.published:
+        events.emit(events.consultation_published, consultation=consultation, actor=actor)
+    return consultation
+
+
+def update_consultation(actor, consultation, **changes):
+    """Change title, summary, body, dates or the published flag of a consultation."""
+    require_moderator(actor, consultation.region)
+    merged = {key: changes.get(key, getattr(consultation, key))
+              for key in ("title", "summary", "body", "opens_at", "closes_at")}
+    merged["summary"] = clean_text(merged["summary"]).strip()
+    merged["body"] = clean_text(merged["body"])
+    merged["title"] = _validate(**merged)
+    was_published = consultation.published
+    for key, value in merged.items():
+        setattr(consultation, key, value)
+    if "published" in changes:
+        consultation.published = bool(changes["published"])
+    sync_sections(consultation)
+    db.session.flush()
+    record(actor, "consultation.updated", consultation, consultation.region,
+           fields=sorted(key for key in changes if key != "published"))
+    if consultation.published != was_published:
+        record(actor, "consultation.published" if consultation.published else "consultation.unpublished",
+               consultation, consultation.region)
+        if consultation.published:
+            events.emit(events.consultation_published, consultation=consultation, actor=actor)
+    return consultation
+
+
+def set_published(actor, consultation, published):
+    return update_consultation(actor, consultation, published=published)
+
+
+def status_condition(status, now):
+    """SQL condition equivalent to Consultation.status_at(now) == status."""
+    opened = or_(Consultation.opens_at.is_(None), Consultation.opens_at <= now)
+    not_closed = or_(Consultation.closes_at.is_(None), Consultation.closes_at > now)
+    published = Consultation.published.is_(True)
+    return {
+        "draft": Consultation.published.is_(False),
+        "upcoming": and_(published, Consultation.opens_at > now),
+        "open": and_(published, opened, not_closed),
+        "closed": and_(published, opened, Consultation.closes_at <= now),
+    }[status]
+
+
+def consultation_query(viewer=None, region=None, status=None):
+    """Consultations the viewer may see, newest first: published ones, plus drafts of their regions."""
+    query = select(Consultation)
+    if region is not None:
+        query = query.where(Consultation.region_id == region.id)
+    if status is not None:
+        query = query.where(status_condition(status, utcnow()))
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or viewer.role == "citizen":
+        query = query.where(Consultation.published.is_(True))
+    elif viewer.role != "admin":
+        region_ids = [r.id for r in viewer.moderated_regions]
+        query = query.where(or_(Consultation.published.is_(True), Consultation.region_id.in_(region_ids)))
+    return query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
+
+
+def get_consultation(viewer, consultation_id):
+    """A consultation the viewer may see; drafts only for moderators of its region."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or (not consultation.published and not can_moderate(viewer, consultation.region)):
+        raise NotFound(_("Diese Beteiligung gibt es nicht oder sie ist nicht veröffentlicht."))
+    return consultation

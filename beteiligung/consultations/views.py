@@ -1,0 +1,132 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..comments.forms import CommentForm
+from ..comments.services import SORTS, list_threads, thread_ids, votes_of
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import apply_errors, page_arg
+from ..pagination import paginate
+from ..policy import can_moderate
+from ..regions.services import get_region_by_slug, list_regions
+from ..timeutil import to_local, to_utc
+from . import services
+from .forms import ConsultationForm
+
+bp = Blueprint("consultations", __name__)
+
+PER_PAGE = 20
+
+
+@bp.route("/")
+def index():
+    regions = list_regions()
+    region = get_region_by_slug(request.args["region"]) if request.args.get("region") else None
+    status = request.args.get("status") or None
+    if status not in (None, "open", "closed", "upcoming", "draft"):
+        status = None
+    page = paginate(services.consultation_query(current_user, region, status), page_arg(), PER_PAGE)
+    return render_template("consultations/index.html", page=page, regions=regions, region=region, status=status)
+
+
+@bp.route("/regionen")
+def regions():
+    return render_template("consultations/regions.html", regions=list_regions())
+
+
+@bp.route("/beteiligungen/<int:consultation_id>")
+def show(consultation_id):
+    consultation = services.get_consultation(current_user, consultation_id)
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
+    threads = list_threads(consultation, sort, page_arg(), current_app.config["COMMENTS_PER_PAGE"])
+    my_votes = votes_of(current_user, thread_ids(threads.items))
+    form = CommentForm()
+    return render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
+                           my_votes=my_votes, form=form, moderator=can_moderate(current_user, consultation.region),
+                           sections_by_id={section.id: section for section in consultation.all_sections})
+
+
+def _form_for(consultation=None):
+    form = ConsultationForm(obj=consultation)
+    regions = [r for r in list_regions() if can_moderate(current_user, r)]
+    if not regions:
+        abort(403)
+    form.region.choices = [(r.id, r.name) for r in regions]
+    if consultation is not None and request.method == "GET":
+        form.region.data = consultation.region_id
+        form.opens_at.data = to_local(consultation.opens_at)
+        form.closes_at.data = to_local(consultation.closes_at)
+    return form, {r.id: r for r in regions}
+
+
+def _dates(form):
+    return to_utc(form.opens_at.data), to_utc(form.closes_at.data)
+
+
+@bp.route("/beteiligungen/neu", methods=["GET", "POST"])
+@login_required
+def create():
+    form, regions = _form_for()
+    status = 200
+    if form.validate_on_submit():
+        opens_at, closes_at = _dates(form)
+        try:
+            consultation = services.create_consultation(
+                current_user, regions[form.region.data], form.title.data, form.summary.data, form.body.data,
+                form.published.data, opens_at, closes_at)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = error.status
+        else:
+            flash(_("Die Beteiligung wurde angelegt."), "success")
+            return redirect(url_for(".show", consultation_id=consultation.id), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("consultations/form.html", form=form, consultation=None), status
+
+
+@bp.route("/beteiligungen/<int:consultation_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(consultation_id):
+    consultation = services.get_consultation(current_user, consultation_id)
+    if not can_moderate(current_user, consultation.region):
+        abort(403)
+    form, regions = _form_for(consultation)
+    # The region of an existing consultation does not change.
+    form.region.choices = [(consultation.region_id, consultation.region.name)]
+    form.region.data = consultation.region_id
+    status = 200
+    if form.validate_on_submit():
+        opens_at, closes_at = _dates(form)
+        try:
+            services.update_consultation(current_user, consultation, title=form.title.data,
+                                         summary=form.summary.data, body=form.body.data, opens_at=opens_at,
+                                         closes_at=closes_at, published=form.published.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            for message in apply_errors(form, error):
+                flash(message, "error")
+            status = error.status
+        else:
+            flash(_("Die Änderungen wurden gespeichert."), "success")
+            return redirect(url_for(".show", consultation_id=consultation.id), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("consultations/form.html", form=form, consultation=consultation), status
+
+
+@bp.route("/beteiligungen/<int:consultation_id>/veroeffentlichen", methods=["POST"])
+@login_required
+def publish(consultation_id):
+    consultation = services.get_consultation(current_user, consultation_id)
+    published = request.form.get("published") == "1"
+    services.set_published(current_user, consultation, published)
+    db.session.commit()
+    flash(_("Die Beteiligung ist jetzt veröffentlicht.") if published
+          else _("Die Beteiligung ist jetzt nicht mehr öffentlich."), "success")
+    return redirect(url_for(".show", consultation_id=consultation.id), code=303)

@@ -1,0 +1,110 @@
+"""Domain errors raised by services, and their one mapping to HTTP (pages and JSON API)."""
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class Invalid(DomainError):
+    status = 422
+    code = "invalid"
+
+
+class NotAllowed(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+HTTP_CODES = {
+    400: ("bad_request", "Die Anfrage ist fehlerhaft."),
+    401: ("unauthorized", "Bitte melden Sie sich an."),
+    403: ("forbidden", "Dafür fehlt Ihnen die Berechtigung."),
+    404: ("not_found", "Die Seite oder der Eintrag wurde nicht gefunden."),
+    405: ("method_not_allowed", "Diese Methode ist hier nicht erlaubt."),
+    409: ("conflict", "Die Aktion widerspricht dem aktuellen Stand."),
+    413: ("too_large", "Die Anfrage ist zu groß."),
+    415: ("unsupported_media_type", "Bitte senden Sie JSON."),
+    422: ("invalid", "Einige Angaben sind ungültig."),
+    429: ("rate_limited", "Zu viele Anfragen. Bitte warten Sie einen Moment."),
+    500: ("server_error", "Ein unerwarteter Fehler ist aufgetreten."),
+}
+
+
+def json_error(status, message=None, fields=None, code=None):
+    default_code, default_message = HTTP_CODES.get(status, ("error", "Fehler."))
+    body = {"error": {"code": code or default_code, "message": message or _(default_message),
+                      "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def wants_json():
+    return request.path.startswith("/api/")
+
+
+def render_error_page(status, message=None):
+    _code, default_message = HTTP_CODES.get(status, ("error", "Fehler."))
+    return render_template("errors/error.html", status=status, message=message or _(default_message)), status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error):
+        from .extensions import db
+
+        db.session.rollback()
+        if wants_json():
+            return json_error(error.status, error.message, error.fields, error.code)
+        if error.status in (409, 422) and request.method == "POST" and request.referrer:
+            # A refused form action: tell the user and go back to where they came from.
+            flash(error.message, "error")
+            return redirect(request.referrer, code=303)
+        return render_error_page(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error):
+        return render_error_page(
+            400, _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es erneut."))
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error):
+        if wants_json():
+            return json_error(error.code)
+        if error.code == 401:
+            return redirect(url_for("accounts.login", next=request.full_path))
+        return render_error_page(error.code)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        from .extensions import db
+
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if wants_json():
+            return json_error(500)
+        return render_error_page(500)

@@ -1,0 +1,23 @@
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import region_moderators
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    theme: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    moderators = relationship("User", secondary=region_moderators, back_populates="moderated_regions",
+                              order_by="User.pseudonym")
+
+    def __repr__(self):
+        return f"<Region {self.slug}>"

@@ -1,0 +1,237 @@
+"""Fixtures for the core's tests and for plugin authors' tests.
+
+The database is created once per test session by running the migrations (SQLite in a temporary
+folder, or PostgreSQL when BETEILIGUNG_TEST_DB=postgresql and TEST_DATABASE_URL is set) and
+emptied after each test. Tests commit for real, so requests in threads see each other's writes.
+"""
+
+import contextlib
+import os
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from beteiligung import create_app
+from beteiligung.extensions import db as _db
+
+TEST_PASSWORD = "richtig-geheim-42"
+
+
+def _database_url(tmp_path_factory):
+    if os.environ.get("BETEILIGUNG_TEST_DB") == "postgresql":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.exit("BETEILIGUNG_TEST_DB=postgresql needs TEST_DATABASE_URL", returncode=2)
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def make_test_config(database_url, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_FAST": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A migrated, empty database for the session."""
+    from flask_migrate import upgrade
+
+    url = _database_url(tmp_path_factory)
+    app = create_app(make_test_config(url))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_config():
+    """Override to change settings for the tests of one module: return a dict."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config, tmp_path):
+    app = create_app(make_test_config(database_url, **app_config))
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_region(db):
+    from beteiligung.regions.models import Region
+
+    counter = [0]
+
+    def create(slug=None, name=None, theme="Digitale Daten"):
+        counter[0] += 1
+        slug = slug or f"region-{counter[0]}"
+        region = Region(slug=slug, name=name or slug.replace("-", " ").title(), theme=theme, description="")
+        db.session.add(region)
+        db.session.commit()
+        return region
+
+    return create
+
+
+@pytest.fixture
+def create_user(db):
+    """create_user(role="citizen", regions=(), email=None, pseudonym=None) -> User (password TEST_PASSWORD)."""
+    from beteiligung.accounts.services import assign_moderator, register_user
+
+    counter = [0]
+
+    def create(role="citizen", regions=(), email=None, pseudonym=None, password=TEST_PASSWORD):
+        counter[0] += 1
+        user = register_user(email or f"person{counter[0]}@example.org", password,
+                             pseudonym or f"Person {counter[0]}", accepted_terms=True, role=role)
+        for region in regions:
+            assign_moderator(user, region)
+        db.session.commit()
+        return user
+
+    return create
+
+
+@pytest.fixture
+def create_consultation(db, create_region):
+    """create_consultation(region=None, status="open", title=..., body=...) -> Consultation."""
+    from beteiligung.consultations.models import Consultation
+    from beteiligung.consultations.services import sync_sections
+    from beteiligung.timeutil import utcnow
+
+    def create(region=None, status="open", title="Mehr Bänke am Marktplatz", summary="Kurz gesagt.",
+               body="Einleitung.\n\n## Standorte\n\nWo?\n\n## Kosten\n\nWie viel?"):
+        now = utcnow()
+        opens_at, closes_at = {
+            "open": (now - timedelta(days=1), now + timedelta(days=30)),
+            "closed": (now - timedelta(days=30), now - timedelta(days=1)),
+            "upcoming": (now + timedelta(days=1), now + timedelta(days=30)),
+            "draft": (None, None),
+        }[status]
+        consultation = Consultation(region=region or create_region(), title=title, summary=summary, body=body,
+                                    published=status != "draft", opens_at=opens_at, closes_at=closes_at)
+        db.session.add(consultation)
+        sync_sections(consultation)
+        db.session.commit()
+        return consultation
+
+    return create
+
+
+@pytest.fixture
+def create_comment(db):
+    """create_comment(consultation, author, body="…", parent=None, section=None) -> Comment (via the service)."""
+    from beteiligung.comments.services import create_comment as service
+
+    def create(consultation, author, body="Gute Idee, aber bitte mit Schatten.", parent=None, section=None,
+               official=False):
+        comment = service(author, consultation, body, parent=parent, section=section, official=official)
+        db.session.commit()
+        return comment
+
+    return create
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password=TEST_PASSWORD):
+        return self._client.post("/konto/anmelden", data={"email": user.email, "password": password})
+
+    def logout(self):
+        return self._client.post("/konto/abmelden")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def api_headers(db):
+    """api_headers(user) -> {"Authorization": "Bearer …"} for a fresh token of that user."""
+    from beteiligung.accounts.services import issue_token
+
+    def headers(user):
+        token = issue_token(user, days=1)
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements = []
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db):
+    """with count_queries() as counter: …; counter.count is the number of SQL statements run."""
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
