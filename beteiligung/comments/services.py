@@ -171,8 +171,13 @@ def _check_votable(user, comment):
 
 
 def _lock(comment):
-    # Votes on one comment are serialised by a row lock (PostgreSQL; SQLite serialises all writes).
-    db.session.execute(select(Comment.id).where(Comment.id == comment.id).with_for_update())
+    """Serialise votes on one comment with a row lock (PostgreSQL; SQLite serialises all writes).
+
+    The row is reloaded under the lock, so that the counters set afterwards are compared with
+    the committed values and not with a snapshot taken before another vote was committed.
+    """
+    db.session.scalars(select(Comment).where(Comment.id == comment.id).with_for_update(of=Comment)
+                       .execution_options(populate_existing=True)).one()
 
 
 def _own_vote(user, comment):
