@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,7 +17,7 @@ from .models import User
 bp = Blueprint("accounts", __name__, url_prefix="/konto")
 
 login_manager.login_view = "accounts.login"
-login_manager.login_message = "Bitte melden Sie sich an, um fortzufahren."
+login_manager.login_message = _l("Bitte melden Sie sich an, um fortzufahren.")
 login_manager.login_message_category = "error"
 
 
@@ -84,3 +85,13 @@ def logout():
     logout_user()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("consultations.index"), code=303)
+
+
+@bp.route("/nutzungsbedingungen")
+def terms():
+    return render_template("legal/terms.html")
+
+
+@bp.route("/datenschutz")
+def privacy():
+    return render_template("legal/privacy.html")
