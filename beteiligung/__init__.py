@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import ROOT, Config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 __version__ = "0.1.0"
 
@@ -69,6 +69,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "beteiligung" / "translations"))
     limiter.init_app(app)
+    cache.init_app(app)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .accounts.views import bp as accounts_bp

@@ -2,6 +2,7 @@
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -42,23 +43,23 @@ class Unauthorized(DomainError):
 
 
 HTTP_CODES = {
-    400: ("bad_request", "Die Anfrage ist fehlerhaft."),
-    401: ("unauthorized", "Bitte melden Sie sich an."),
-    403: ("forbidden", "Dafür fehlt Ihnen die Berechtigung."),
-    404: ("not_found", "Die Seite oder der Eintrag wurde nicht gefunden."),
-    405: ("method_not_allowed", "Diese Methode ist hier nicht erlaubt."),
-    409: ("conflict", "Die Aktion widerspricht dem aktuellen Stand."),
-    413: ("too_large", "Die Anfrage ist zu groß."),
-    415: ("unsupported_media_type", "Bitte senden Sie JSON."),
-    422: ("invalid", "Einige Angaben sind ungültig."),
-    429: ("rate_limited", "Zu viele Anfragen. Bitte warten Sie einen Moment."),
-    500: ("server_error", "Ein unerwarteter Fehler ist aufgetreten."),
+    400: ("bad_request", _l("Die Anfrage ist fehlerhaft.")),
+    401: ("unauthorized", _l("Bitte melden Sie sich an.")),
+    403: ("forbidden", _l("Dafür fehlt Ihnen die Berechtigung.")),
+    404: ("not_found", _l("Die Seite oder der Eintrag wurde nicht gefunden.")),
+    405: ("method_not_allowed", _l("Diese Methode ist hier nicht erlaubt.")),
+    409: ("conflict", _l("Die Aktion widerspricht dem aktuellen Stand.")),
+    413: ("too_large", _l("Die Anfrage ist zu groß.")),
+    415: ("unsupported_media_type", _l("Bitte senden Sie JSON.")),
+    422: ("invalid", _l("Einige Angaben sind ungültig.")),
+    429: ("rate_limited", _l("Zu viele Anfragen. Bitte warten Sie einen Moment.")),
+    500: ("server_error", _l("Ein unerwarteter Fehler ist aufgetreten.")),
 }
 
 
 def json_error(status, message=None, fields=None, code=None):
-    default_code, default_message = HTTP_CODES.get(status, ("error", "Fehler."))
-    body = {"error": {"code": code or default_code, "message": message or _(default_message),
+    default_code, default_message = HTTP_CODES.get(status, ("error", _l("Fehler.")))
+    body = {"error": {"code": code or default_code, "message": str(message or default_message),
                       "fields": fields or {}}}
     return jsonify(body), status
 
@@ -68,8 +69,8 @@ def wants_json():
 
 
 def render_error_page(status, message=None):
-    _code, default_message = HTTP_CODES.get(status, ("error", "Fehler."))
-    return render_template("errors/error.html", status=status, message=message or _(default_message)), status
+    _code, default_message = HTTP_CODES.get(status, ("error", _l("Fehler.")))
+    return render_template("errors/error.html", status=status, message=message or default_message), status
 
 
 def register_error_handlers(app):

@@ -3,8 +3,8 @@
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import format_datetime, get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .comments.services import can_edit
@@ -12,17 +12,22 @@ from .policy import can_moderate
 from .timeutil import to_local
 
 STATUS_LABELS = {
-    "draft": "Entwurf",
-    "upcoming": "Demnächst",
-    "open": "Offen",
-    "closed": "Abgeschlossen",
+    "draft": _l("Entwurf"),
+    "upcoming": _l("Demnächst"),
+    "open": _l("Offen"),
+    "closed": _l("Abgeschlossen"),
 }
 
+COMMENT_STATUS_LABELS = {"visible": _l("sichtbar"), "hidden": _l("ausgeblendet"), "deleted": _l("gelöscht")}
 
-def format_dt(value, fmt="medium"):
+DATE_FORMATS = {"de": "%d.%m.%Y, %H:%M Uhr", "en": "%d %b %Y, %H:%M"}
+
+
+def format_dt(value, fmt=None):
+    """A stored (UTC) time as local time on pages; strftime is far cheaper than Babel per comment."""
     if value is None:
         return ""
-    return format_datetime(to_local(value).replace(tzinfo=None), fmt)
+    return to_local(value).strftime(DATE_FORMATS.get(str(get_locale()), DATE_FORMATS["de"]))
 
 
 def url_with(**changes):
@@ -41,6 +46,7 @@ def register_template_helpers(app):
         url_with=url_with,
         can_moderate=lambda region: can_moderate(current_user, region),
         can_edit_comment=lambda comment: can_edit(current_user, comment),
-        status_label=lambda status: _(STATUS_LABELS.get(status, status)),
+        status_label=lambda status: str(STATUS_LABELS.get(status, status)),
+        comment_status_label=lambda status: str(COMMENT_STATUS_LABELS.get(status, status)),
         current_locale=lambda: str(get_locale()),
     )

@@ -1,11 +1,11 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..api import api_user, bp, load, page_args, require_api_user
 from ..consultations.models import Section
 from ..consultations.services import get_consultation
 from ..errors import Invalid
-from ..extensions import db, limiter
+from ..extensions import cache, db, limiter
 from . import services
 from .models import Comment
 from .schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema, comment_to_json
@@ -25,8 +25,17 @@ def list_comments(consultation_id):
     sort = request.args.get("sort", "newest")
     if sort not in services.SORTS:
         raise Invalid(_("Unbekannte Sortierung."), {"sort": [_("Erlaubt: newest, top")]})
-    page = services.list_threads(consultation, sort, *page_args())
-    return paged(page, [comment_to_json(thread.comment, thread.replies) for thread in page.items])
+    page, per_page = page_args()
+    # The list is the same for every reader: cache it per revision of the discussion.
+    key = f"comments.json:{consultation.id}:{consultation.revision}:{sort}:{page}:{per_page}"
+    body = cache.get(key)
+    if body is None:
+        threads = services.list_threads(consultation, sort, page, per_page)
+        body = current_app.json.dumps({
+            "items": [comment_to_json(thread.comment, thread.replies) for thread in threads.items],
+            "page": page, "per_page": per_page, "total": threads.total})
+        cache.set(key, body)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.route("/consultations/<int:consultation_id>/comments", methods=["POST"])

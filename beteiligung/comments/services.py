@@ -48,6 +48,13 @@ def _check_reason(reason, field_name="reason"):
     return reason
 
 
+def _touch(consultation_id, comment_delta=0):
+    """Count a change of the consultation's discussion (and of its number of comments)."""
+    db.session.execute(update(Consultation).where(Consultation.id == consultation_id)
+                       .values(revision=Consultation.revision + 1,
+                               comment_count=Consultation.comment_count + comment_delta))
+
+
 def _require_open(consultation):
     if not consultation.published:
         raise NotFound(_("Diese Beteiligung gibt es nicht oder sie ist nicht veröffentlicht."))
@@ -84,8 +91,7 @@ def create_comment(author, consultation, body, parent=None, section=None, offici
     comment = Comment(consultation_id=consultation.id, section=section, parent=parent, root_id=root_id,
                       depth=depth, author=author, body=body, official=bool(official))
     db.session.add(comment)
-    db.session.execute(update(Consultation).where(Consultation.id == consultation.id)
-                       .values(comment_count=Consultation.comment_count + 1))
+    _touch(consultation.id, +1)
     db.session.flush()
     if official:
         record(author, "comment.official_statement", comment, consultation.region)
@@ -119,6 +125,7 @@ def edit_comment(user, comment, body):
                          n=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"]))
     comment.body = _check_body(body)
     comment.edited_at = utcnow()
+    _touch(comment.consultation_id)
     db.session.flush()
     return comment
 
@@ -132,8 +139,7 @@ def delete_comment(user, comment):
         raise Conflict(_("Dieser Beitrag ist bereits gelöscht."))
     comment.status = "deleted"
     comment.body = ""
-    db.session.execute(update(Consultation).where(Consultation.id == comment.consultation_id)
-                       .values(comment_count=Consultation.comment_count - 1))
+    _touch(comment.consultation_id, -1)
     db.session.flush()
     return comment
 
@@ -145,6 +151,7 @@ def hide_comment(actor, comment, reason):
         raise Conflict(_("Dieser Beitrag wurde bereits gelöscht."))
     comment.status = "hidden"
     comment.moderation_reason = reason
+    _touch(comment.consultation_id)
     db.session.flush()
     record(actor, "comment.hidden", comment, comment.consultation.region, reason=reason)
     return comment
@@ -156,6 +163,7 @@ def restore_comment(actor, comment):
         raise Conflict(_("Nur ausgeblendete Beiträge können wiederhergestellt werden."))
     comment.status = "visible"
     comment.moderation_reason = None
+    _touch(comment.consultation_id)
     db.session.flush()
     record(actor, "comment.restored", comment, comment.consultation.region)
     return comment
@@ -190,7 +198,9 @@ def _refresh_counts(comment):
         select(func.coalesce(func.sum(case((CommentVote.value == 1, 1), else_=0)), 0),
                func.coalesce(func.sum(case((CommentVote.value == -1, 1), else_=0)), 0))
         .where(CommentVote.comment_id == comment.id)).one()
-    comment.upvotes, comment.downvotes, comment.score = up, down, up - down
+    if (comment.upvotes, comment.downvotes) != (up, down):
+        comment.upvotes, comment.downvotes, comment.score = up, down, up - down
+        _touch(comment.consultation_id)
     db.session.flush()
 
 

@@ -22,6 +22,9 @@ class Consultation(db.Model):
     opens_at: Mapped[object | None] = mapped_column(db.DateTime)
     closes_at: Mapped[object | None] = mapped_column(db.DateTime)
     comment_count: Mapped[int] = mapped_column(default=0)
+    # Incremented by every change to the consultation or its comments (new, edited, voted,
+    # moderated): cached renderings are keyed by it, so no worker ever serves a stale one.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, index=True)
     updated_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)

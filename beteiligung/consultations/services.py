@@ -88,6 +88,7 @@ def update_consultation(actor, consultation, **changes):
     if "published" in changes:
         consultation.published = bool(changes["published"])
     sync_sections(consultation)
+    consultation.revision = Consultation.revision + 1
     db.session.flush()
     record(actor, "consultation.updated", consultation, consultation.region,
            fields=sorted(key for key in changes if key != "published"))

@@ -1,11 +1,11 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..comments.forms import CommentForm
 from ..comments.services import SORTS, list_threads, thread_ids, votes_of
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import cache, db
 from ..forms import apply_errors, page_arg
 from ..pagination import paginate
 from ..policy import can_moderate
@@ -39,12 +39,23 @@ def regions():
 def show(consultation_id):
     consultation = services.get_consultation(current_user, consultation_id)
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
-    threads = list_threads(consultation, sort, page_arg(), current_app.config["COMMENTS_PER_PAGE"])
-    my_votes = votes_of(current_user, thread_ids(threads.items))
-    form = CommentForm()
-    return render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
-                           my_votes=my_votes, form=form, moderator=can_moderate(current_user, consultation.region),
+    page = page_arg()
+    # Anonymous readers all see the same page: cache it per revision of the discussion.
+    key = None
+    if not current_user.is_authenticated and not session.get("_flashes") and set(request.args) <= {"sort", "page"}:
+        key = (f"page:{consultation.id}:{consultation.revision}:{consultation.status}:{sort}:{page}:"
+               f"{get_locale()}")
+        html = cache.get(key)
+        if html is not None:
+            return html
+    threads = list_threads(consultation, sort, page, current_app.config["COMMENTS_PER_PAGE"])
+    html = render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
+                           my_votes=votes_of(current_user, thread_ids(threads.items)),
+                           moderator=can_moderate(current_user, consultation.region),
                            sections_by_id={section.id: section for section in consultation.all_sections})
+    if key is not None:
+        cache.set(key, html)
+    return html
 
 
 def _form_for(consultation=None):

@@ -41,6 +41,7 @@ def make_test_config(database_url, **overrides):
         "PASSWORD_HASH_FAST": True,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "CACHE_TYPE": "SimpleCache",
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_core
 Revises: 
-Create Date: 2026-11-23 11:06:46.757366
+Create Date: 2026-11-23 11:14:35.921864
 
 """
 from alembic import op
@@ -85,6 +85,7 @@ def upgrade():
     sa.Column('opens_at', sa.DateTime(), nullable=True),
     sa.Column('closes_at', sa.DateTime(), nullable=True),
     sa.Column('comment_count', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
