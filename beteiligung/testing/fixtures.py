@@ -6,10 +6,12 @@ emptied after each test. Tests commit for real, so requests in threads see each 
 """
 
 import contextlib
+import contextvars
 import os
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from beteiligung import create_app
@@ -48,6 +50,22 @@ def make_test_config(database_url, **overrides):
     return config
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests each run in a fresh app context, as in production.
+
+    The test's own app context (and database session) stays outside: what the test created is
+    committed before the request, and the test's objects are expired afterwards, so they are
+    reloaded with what the request wrote. Nothing (flask.g, the session's identity map) leaks
+    from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A migrated, empty database for the session."""
@@ -71,6 +89,7 @@ def app_config():
 def app(database_url, app_config, tmp_path):
     app = create_app(make_test_config(database_url, **app_config))
     app.instance_path = str(tmp_path)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.remove()
