@@ -7,6 +7,7 @@ import secrets
 from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, Config
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
@@ -45,8 +46,17 @@ def select_locale():
     return session.get("lang") or "de"
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in URLs: ids beyond the database's integer range are simply unknown (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config)
     if config:
         app.config.update(config)

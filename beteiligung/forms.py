@@ -6,7 +6,7 @@ from flask import request
 def page_arg(name="page"):
     """A positive page number from the query string; anything else is page 1."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 def apply_errors(form, error):

@@ -19,11 +19,12 @@ _HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (PostgreSQL refuses NUL) and unpaired surrogates (no database stores them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(text):
-    """User text without control characters (PostgreSQL refuses NUL), line ends as \\n."""
+    """User text without control characters and unpaired surrogates, line ends as \\n."""
     if not isinstance(text, str):
         return ""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..markup import clean_text
 from ..policy import require_admin
 from ..timeutil import utcnow
 from .models import ROLES, ApiToken, User
@@ -23,7 +24,7 @@ PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{1,38}[\w.]$")
 
 
 def normalize_email(email):
-    return (email or "").strip().lower()
+    return clean_text(email).strip().lower()
 
 
 def _check_email(email):

@@ -36,10 +36,31 @@ def require_api_user():
     return user
 
 
+def _has_lone_surrogate(value):
+    """True if any string in the parsed JSON holds an unpaired surrogate (which no database stores)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def json_body():
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
     if not isinstance(data, dict):
         raise BadRequest(_("Der Inhalt der Anfrage muss ein JSON-Objekt sein."))
+    if _has_lone_surrogate(data):
+        raise BadRequest(_("Der Inhalt der Anfrage enthält ungültige Unicode-Zeichen."))
     return data
 
 
@@ -56,7 +77,7 @@ def page_args():
         raw = request.args.get(name)
         if raw is None or raw == "":
             return default
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise BadRequest(_("%(name)s muss eine positive ganze Zahl sein.", name=name),
                              {name: [_("Positive ganze Zahl erwartet.")]})
         return int(raw)

@@ -1,6 +1,6 @@
 """marshmallow base schema whose messages are German (the API's language for people)."""
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 INVALID_BY_TYPE = (
     (fields.Boolean, "true oder false erwartet."),
@@ -26,5 +26,14 @@ class GermanSchema(Schema):
                     break
 
 
+MAX_ID = 2**31 - 1
+
+
 def strict_int(**kwargs):
     return fields.Integer(strict=True, **kwargs)
+
+
+def id_field(**kwargs):
+    """An id in the database's integer range (larger ones can name nothing and would overflow)."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID, error="Unbekannte Id."),
+                          **kwargs)

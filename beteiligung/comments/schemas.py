@@ -1,6 +1,6 @@
 from marshmallow import fields
 
-from ..api.fields import GermanSchema, strict_int
+from ..api.fields import GermanSchema, id_field, strict_int
 from ..timeutil import isoformat
 
 DELETED_ACCOUNT = "Gelöschtes Konto"
@@ -10,8 +10,8 @@ HIDDEN_BODY = "Von der Moderation ausgeblendet. Begründung: {reason}"
 
 class CommentCreateSchema(GermanSchema):
     body = fields.String(required=True)
-    parent_id = strict_int(load_default=None, allow_none=True)
-    section_id = strict_int(load_default=None, allow_none=True)
+    parent_id = id_field(load_default=None, allow_none=True)
+    section_id = id_field(load_default=None, allow_none=True)
     official = fields.Boolean(load_default=False)
 
 

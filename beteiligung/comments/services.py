@@ -249,7 +249,7 @@ def report_comment(user, comment, reason):
     if comment.status == "deleted":
         raise Conflict(_("Dieser Beitrag wurde bereits gelöscht."))
     if comment.author_id == user.id:
-        raise Invalid(_("Eigene Beiträge können Sie nicht melden."))
+        raise NotAllowed(_("Eigene Beiträge können Sie nicht melden."))
     exists = db.session.scalar(select(CommentReport.id).where(CommentReport.comment_id == comment.id,
                                                               CommentReport.reporter_id == user.id))
     if exists is not None:

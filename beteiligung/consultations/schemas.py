@@ -2,6 +2,7 @@ from flask import url_for
 from marshmallow import fields
 
 from ..api.fields import GermanSchema
+from ..errors import Invalid
 from ..timeutil import isoformat, to_utc
 
 
@@ -25,9 +26,15 @@ class ConsultationUpdateSchema(GermanSchema):
 
 
 def dates_to_utc(data):
+    errors = {}
     for key in ("opens_at", "closes_at"):
         if data.get(key) is not None:
-            data[key] = to_utc(data[key])
+            if not 2000 <= data[key].year <= 2199:
+                errors[key] = ["Datum zwischen den Jahren 2000 und 2199 erwartet."]
+            else:
+                data[key] = to_utc(data[key])
+    if errors:
+        raise Invalid("Einige Angaben sind ungültig.", errors)
     return data
 
 

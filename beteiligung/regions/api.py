@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from ..api import bp, page_args, paged
+from ..api import api_user, bp, page_args, paged
 from ..pagination import paginate
 from .models import Region
 
@@ -12,5 +12,6 @@ def region_to_json(region):
 
 @bp.route("/regions")
 def list_regions():
+    api_user()  # an invalid token is refused here as everywhere
     page = paginate(select(Region).order_by(Region.name), *page_args())
     return paged(page, [region_to_json(region) for region in page.items])
