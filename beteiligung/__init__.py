@@ -4,7 +4,7 @@ import logging
 import os
 import secrets
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -39,6 +39,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def select_locale():
+    if not has_request_context():
+        return "de"  # CLI commands and background work speak German
     lang = request.args.get("lang")
     if lang in ("de", "en"):
         session["lang"] = lang

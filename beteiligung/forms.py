@@ -1,6 +1,8 @@
 """Helpers shared by the page forms."""
 
-from flask import request
+from flask import flash, request
+
+from .extensions import db
 
 
 def page_arg(name="page"):
@@ -19,3 +21,19 @@ def apply_errors(form, error):
         else:
             field.errors = list(field.errors) + list(messages)
     return unplaced
+
+
+def show_error(form, error):
+    """A refused action: roll back, put field messages on the form's fields, flash the message.
+
+    Returns the HTTP status to render the form with.
+    """
+    db.session.rollback()
+    unplaced = apply_errors(form, error)
+    flash(" ".join([error.message, *unplaced]), "error")
+    return error.status
+
+
+def form_errors(form):
+    """All of a submitted form's validation messages as one sentence (for a flash)."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

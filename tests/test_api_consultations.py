@@ -223,7 +223,8 @@ def test_consultation_carries_the_contract_shape(api, world, create_consultation
     assert data["opens_at"] < data["closes_at"]
     assert data["comment_count"] == 0
     assert data["url"].endswith(f"/beteiligungen/{consultation.id}")
-    assert [(s["title"], s["anchor"]) for s in data["sections"]] == [("Standorte", "standorte"), ("Kosten", "kosten")]
+    assert [(s["title"], s["anchor"]) for s in data["sections"]] == [("Standorte", "abschnitt-standorte"),
+                                                                         ("Kosten", "abschnitt-kosten")]
     assert all(isinstance(s["id"], int) and "<p>" in s["body_html"] for s in data["sections"])
 
 
@@ -388,7 +389,8 @@ def test_sections_are_derived_from_level_two_headings(api, db, world):
     assert response.status_code == 201
     data = response.get_json()
     assert [(s["title"], s["anchor"]) for s in data["sections"]] == [
-        ("Standorte", "standorte"), ("Kosten & Nutzen", "kosten-nutzen"), ("Standorte", "standorte-2")]
+        ("Standorte", "abschnitt-standorte"), ("Kosten & Nutzen", "abschnitt-kosten-nutzen"),
+        ("Standorte", "abschnitt-standorte-2")]
     assert "<strong>Betonung</strong>" in data["intro_html"]
     assert "Kein Abschnitt" in data["sections"][0]["body_html"]
     assert "Im Code" in data["sections"][0]["body_html"]

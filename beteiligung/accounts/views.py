@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
-from ..forms import apply_errors
+from ..forms import show_error
 from . import services
 from .forms import LoginForm, RegisterForm
 from .models import User
@@ -47,10 +47,7 @@ def register():
                                           form.accept_terms.data)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = 422
+            status = show_error(form, error)
         else:
             login_user(user)
             flash(_("Willkommen, %(name)s! Ihr Konto ist angelegt.", name=user.pseudonym), "success")

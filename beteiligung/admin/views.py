@@ -9,7 +9,7 @@ from ..accounts.services import set_moderator
 from ..audit.models import AuditEntry
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import apply_errors, page_arg
+from ..forms import page_arg, show_error
 from ..pagination import paginate
 from ..policy import require_admin
 from ..regions.models import Region
@@ -35,10 +35,7 @@ def index():
                                    form.description.data)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = error.status
+            status = show_error(form, error)
         else:
             flash(_("Die Region %(name)s wurde angelegt.", name=region.name), "success")
             return redirect(url_for(".index"), code=303)

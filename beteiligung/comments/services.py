@@ -246,8 +246,8 @@ def toggle_vote(user, comment, value):
 def report_comment(user, comment, reason):
     require_login(user)
     reason = _check_reason(reason)
-    if comment.status == "deleted":
-        raise Conflict(_("Dieser Beitrag wurde bereits gelöscht."))
+    if comment.status != "visible":
+        raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht gemeldet werden."))
     if comment.author_id == user.id:
         raise NotAllowed(_("Eigene Beiträge können Sie nicht melden."))
     exists = db.session.scalar(select(CommentReport.id).where(CommentReport.comment_id == comment.id,

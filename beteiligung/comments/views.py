@@ -6,7 +6,7 @@ from ..consultations.models import Section
 from ..consultations.services import get_consultation
 from ..errors import DomainError, Invalid
 from ..extensions import db
-from ..forms import apply_errors, page_arg
+from ..forms import form_errors, page_arg, show_error
 from ..pagination import paginate
 from ..policy import require_login, require_moderator
 from . import services
@@ -28,10 +28,6 @@ def _int_or_none(value, field):
     return int(value)
 
 
-def _form_errors(form):
-    return " ".join(message for messages in form.errors.values() for message in messages)
-
-
 @bp.route("/beteiligungen/<int:consultation_id>/beitraege", methods=["POST"])
 @login_required
 def create(consultation_id):
@@ -39,7 +35,7 @@ def create(consultation_id):
     form = CommentForm()
     back = url_for("consultations.show", consultation_id=consultation.id)
     if not form.validate_on_submit():
-        flash(_form_errors(form) or _("Bitte prüfen Sie Ihre Eingabe."), "error")
+        flash(form_errors(form) or _("Bitte prüfen Sie Ihre Eingabe."), "error")
         return redirect(back + "#beitrag-schreiben", code=303)
     parent_id = _int_or_none(form.parent_id.data, "parent_id")
     section_id = _int_or_none(form.section_id.data, "section_id")
@@ -67,10 +63,7 @@ def edit(comment_id):
             services.edit_comment(current_user, comment, form.body.data)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = error.status
+            status = show_error(form, error)
         else:
             flash(_("Ihr Beitrag wurde geändert."), "success")
             return redirect(_comment_url(comment), code=303)
@@ -115,10 +108,7 @@ def report(comment_id):
             services.report_comment(current_user, comment, form.reason.data)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = error.status
+            status = show_error(form, error)
         else:
             flash(_("Danke für Ihre Meldung. Die Moderation prüft den Beitrag."), "success")
             return redirect(_comment_url(comment), code=303)
@@ -131,6 +121,7 @@ def report(comment_id):
 @login_required
 def hide(comment_id):
     comment = services.get_comment(comment_id)
+    require_moderator(current_user, comment.consultation.region)
     form = ReasonForm()
     status = 200
     if form.validate_on_submit():
@@ -138,19 +129,12 @@ def hide(comment_id):
             services.hide_comment(current_user, comment, form.reason.data)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            if error.status == 403:
-                raise
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = error.status
+            status = show_error(form, error)
         else:
             flash(_("Der Beitrag ist ausgeblendet."), "success")
             return redirect(_comment_url(comment), code=303)
     elif form.is_submitted():
         status = 422
-    else:
-        require_moderator(current_user, comment.consultation.region)
     return render_template("comments/reason.html", form=form, comment=comment, mode="hide"), status
 
 
@@ -184,7 +168,7 @@ def resolve(report_id):
         abort(404)
     form = ResolveReportForm()
     if not form.validate_on_submit():
-        flash(_form_errors(form) or _("Bitte wählen Sie eine Entscheidung."), "error")
+        flash(form_errors(form) or _("Bitte wählen Sie eine Entscheidung."), "error")
         return redirect(url_for(".report_queue"), code=303)
     services.resolve_report(current_user, report, form.action.data, form.reason.data)
     db.session.commit()

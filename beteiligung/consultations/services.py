@@ -38,7 +38,8 @@ def sync_sections(consultation):
     existing = {section.anchor: section for section in consultation.all_sections}
     seen = set()
     for position, (title, markdown) in enumerate(parts):
-        base = slugify(title)
+        # Prefixed, so that no heading can take an id the page itself uses (#inhalt, #diskussion …).
+        base = "abschnitt-" + slugify(title)
         anchor, n = base, 2
         while anchor in seen:
             anchor, n = f"{base}-{n}", n + 1

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..comments.services import SORTS, list_threads, thread_ids, votes_of
 from ..errors import DomainError
 from ..extensions import cache, db
-from ..forms import apply_errors, page_arg
+from ..forms import page_arg, show_error
 from ..pagination import paginate
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug, list_regions
@@ -88,10 +88,7 @@ def create():
                 form.published.data, opens_at, closes_at)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = error.status
+            status = show_error(form, error)
         else:
             flash(_("Die Beteiligung wurde angelegt."), "success")
             return redirect(url_for(".show", consultation_id=consultation.id), code=303)
@@ -119,10 +116,7 @@ def edit(consultation_id):
                                          closes_at=closes_at, published=form.published.data)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            for message in apply_errors(form, error):
-                flash(message, "error")
-            status = error.status
+            status = show_error(form, error)
         else:
             flash(_("Die Änderungen wurden gespeichert."), "success")
             return redirect(url_for(".show", consultation_id=consultation.id), code=303)
