@@ -57,7 +57,7 @@ def register_user(email, password, pseudonym, accepted_terms, role="citizen"):
                       {"accept_terms": [_("Zustimmung erforderlich.")]})
     if role not in ROLES:
         raise Invalid(_("Unbekannte Rolle."), {"role": [_("Unbekannte Rolle.")]})
-    email = _check_email(email)
+    email = _check_email(normalize_email(email))
     _check_password(password)
     pseudonym = _check_pseudonym(pseudonym)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:

@@ -23,6 +23,8 @@ PER_PAGE = 20
 def index():
     regions = list_regions()
     region = get_region_by_slug(request.args["region"]) if request.args.get("region") else None
+    if request.args.get("region") and region is None:
+        abort(404)
     status = request.args.get("status") or None
     if status not in (None, "open", "closed", "upcoming", "draft"):
         status = None
