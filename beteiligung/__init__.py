@@ -91,6 +91,7 @@ def create_app(config=None):
     from .comments.views import bp as comments_bp
     from .consultations.views import bp as consultations_bp
     from .errors import register_error_handlers
+    from .plugins.runtime import init_plugins
     from .templating import register_template_helpers
 
     app.register_blueprint(accounts_bp)
@@ -102,6 +103,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
+    init_plugins(app)
 
     @app.after_request
     def security_headers(response):

@@ -1,19 +1,8 @@
-"""Platform events. Services emit them after a change; listeners (plugins) react.
+"""Platform events: services report what happened; the plugins enabled in that region react.
 
-Each event is a blinker signal named `<noun>_<past participle>`; the sender is the Flask app and
-the keyword arguments are documented here. Listeners run inside the request's transaction.
+The hooks and their arguments are documented in beteiligung/plugins/hookspecs.py.
 """
 
-from blinker import Namespace
-from flask import current_app
+from .plugins.runtime import notify, refusals
 
-_signals = Namespace()
-
-# consultation=Consultation, actor=User
-consultation_published = _signals.signal("consultation_published")
-# comment=Comment
-comment_created = _signals.signal("comment_created")
-
-
-def emit(signal, **kwargs):
-    signal.send(current_app._get_current_object(), **kwargs)
+__all__ = ["notify", "refusals"]

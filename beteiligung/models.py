@@ -4,7 +4,8 @@ from .accounts.models import ApiToken, User, region_moderators
 from .audit.models import AuditEntry
 from .comments.models import Comment, CommentReport, CommentVote
 from .consultations.models import Consultation, Section
+from .plugins.models import RegionPlugin
 from .regions.models import Region
 
 __all__ = ["ApiToken", "AuditEntry", "Comment", "CommentReport", "CommentVote", "Consultation", "Region",
-           "Section", "User", "region_moderators"]
+           "RegionPlugin", "Section", "User", "region_moderators"]

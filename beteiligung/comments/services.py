@@ -39,6 +39,14 @@ def _check_body(body):
     return body
 
 
+def _check_with_plugins(body, consultation, author):
+    """Plugins enabled in the region may refuse a comment (comment_validators), with a reason."""
+    messages = events.refusals("comment_validators", consultation.region, body=body, consultation=consultation,
+                               author=author)
+    if messages:
+        raise Invalid(messages[0], {"body": messages})
+
+
 def _check_reason(reason, field_name="reason"):
     reason = clean_text(reason).strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
@@ -70,6 +78,7 @@ def create_comment(author, consultation, body, parent=None, section=None, offici
     require_login(author)
     _require_open(consultation)
     body = _check_body(body)
+    _check_with_plugins(body, consultation, author)
     if official and not can_moderate(author, consultation.region):
         raise NotAllowed(_("Offizielle Stellungnahmen können nur Moderatorinnen und Moderatoren der Region abgeben."))
     depth, root_id = 0, None
@@ -95,7 +104,7 @@ def create_comment(author, consultation, body, parent=None, section=None, offici
     db.session.flush()
     if official:
         record(author, "comment.official_statement", comment, consultation.region)
-    events.emit(events.comment_created, comment=comment)
+    events.notify("comment_created", consultation.region, comment=comment, consultation=consultation)
     return comment
 
 
@@ -124,6 +133,7 @@ def edit_comment(user, comment, body):
         raise Conflict(_("Beiträge können nur %(n)d Minuten lang nach dem Schreiben bearbeitet werden.",
                          n=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"]))
     comment.body = _check_body(body)
+    _check_with_plugins(comment.body, comment.consultation, user)
     comment.edited_at = utcnow()
     _touch(comment.consultation_id)
     db.session.flush()

@@ -71,7 +71,7 @@ def create_consultation(actor, region, title, summary="", body="", published=Fal
     db.session.flush()
     record(actor, "consultation.created", consultation, region, title=title)
     if consultation.published:
-        events.emit(events.consultation_published, consultation=consultation, actor=actor)
+        events.notify("consultation_published", consultation.region, consultation=consultation)
     return consultation
 
 
@@ -97,7 +97,7 @@ def update_consultation(actor, consultation, **changes):
         record(actor, "consultation.published" if consultation.published else "consultation.unpublished",
                consultation, consultation.region)
         if consultation.published:
-            events.emit(events.consultation_published, consultation=consultation, actor=actor)
+            events.notify("consultation_published", consultation.region, consultation=consultation)
     return consultation
 
 
@@ -131,6 +131,16 @@ def consultation_query(viewer=None, region=None, status=None):
         region_ids = [r.id for r in viewer.moderated_regions]
         query = query.where(or_(Consultation.published.is_(True), Consultation.region_id.in_(region_ids)))
     return query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
+
+
+def published_revision(consultation_id):
+    """The revision of a published consultation, or None (unknown or draft), with one light query.
+
+    For cache look-ups: it skips the ORM and the session, which cost more than the query itself.
+    """
+    with db.engine.connect() as connection:
+        return connection.execute(select(Consultation.revision).where(Consultation.id == consultation_id,
+                                                                      Consultation.published.is_(True))).scalar()
 
 
 def get_consultation(viewer, consultation_id):

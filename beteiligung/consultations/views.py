@@ -8,6 +8,7 @@ from ..errors import DomainError
 from ..extensions import cache, db
 from ..forms import page_arg, show_error
 from ..pagination import paginate
+from ..plugins.runtime import render_slot
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug, list_regions
 from ..timeutil import to_local, to_utc
@@ -17,6 +18,7 @@ from .forms import ConsultationForm
 bp = Blueprint("consultations", __name__)
 
 PER_PAGE = 20
+PAGE_SLOTS = ("consultation.aside", "consultation.before_comments")
 
 
 @bp.route("/")
@@ -42,18 +44,20 @@ def show(consultation_id):
     consultation = services.get_consultation(current_user, consultation_id)
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     page = page_arg()
+    # Plugin contributions first: they are part of what the cached page must match.
+    slots = {slot: render_slot(slot, consultation.region, consultation=consultation) for slot in PAGE_SLOTS}
     # Anonymous readers all see the same page: cache it per revision of the discussion.
     key = None
     if not current_user.is_authenticated and not session.get("_flashes") and set(request.args) <= {"sort", "page"}:
         key = (f"page:{consultation.id}:{consultation.revision}:{consultation.status}:{sort}:{page}:"
-               f"{get_locale()}")
+               f"{get_locale()}:{hash(tuple(slots.values()))}")
         html = cache.get(key)
         if html is not None:
             return html
     threads = list_threads(consultation, sort, page, current_app.config["COMMENTS_PER_PAGE"])
     html = render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
                            my_votes=votes_of(current_user, thread_ids(threads.items)),
-                           moderator=can_moderate(current_user, consultation.region),
+                           moderator=can_moderate(current_user, consultation.region), slots=slots,
                            sections_by_id={section.id: section for section in consultation.all_sections})
     if key is not None:
         cache.set(key, html)

@@ -10,6 +10,8 @@ from ..comments.models import Comment, CommentVote
 from ..consultations.models import Consultation
 from ..consultations.services import sync_sections
 from ..extensions import db
+from ..plugins.runtime import get_registry
+from ..plugins.services import enable_plugin, enabled_by_region
 from ..regions.models import Region
 from ..timeutil import utcnow
 from .content import CITIZENS, CONSULTATIONS, REGIONS
@@ -70,6 +72,18 @@ def _add_comments(items, consultation, users, moderator, now, parent=None, count
         _add_comments(item.get("replies", []), consultation, users, moderator, now, comment, counter)
 
 
+def _enable_home_plugins(regions):
+    """Enable every loaded plugin in its home region, where that region exists (once)."""
+    enabled = enabled_by_region()
+    count = 0
+    for name, plugin in get_registry().plugins.items():
+        region = regions.get(plugin.home_region)
+        if region is not None and name not in enabled.get(region.id, set()):
+            enable_plugin(None, region, name)
+            count += 1
+    return count
+
+
 def load_demo():
     now = utcnow()
     created = {"regions": 0, "consultations": 0, "comments": 0}
@@ -112,8 +126,10 @@ def load_demo():
         created["consultations"] += 1
         created["comments"] += counter[0]
     db.session.flush()
+    created["plugins"] = _enable_home_plugins(regions)
     lines = [f"Demodaten: {created['regions']} Regionen, {created['consultations']} Beteiligungen und "
-             f"{created['comments']} Beiträge neu angelegt (vorhandene bleiben unverändert).",
+             f"{created['comments']} Beiträge neu angelegt, {created['plugins']} Plugins in ihrer Region "
+             "aktiviert (vorhandene bleiben unverändert).",
              "Demo-Zugänge (nur für die lokale Erprobung):"]
     lines += [f"  {role:<10} {email:<42} {password}" for role, email, password in credentials()]
     return "\n".join(lines)

@@ -1,0 +1,37 @@
+"""The stable facade for plugin authors: import from here and nowhere else in the core.
+
+Everything named in ``__all__`` keeps working within a major version of the core (the contract
+is described in docs/plugins.md); anything else in the ``beteiligung`` package may change.
+"""
+
+from flask import g
+
+from . import __version__ as core_version
+from .accounts.models import User
+from .comments.models import Comment
+from .consultations.models import Consultation
+from .errors import Conflict, Invalid, NotAllowed, NotFound
+from .extensions import db
+from .plugins.base import Plugin
+from .plugins.hookspecs import hookimpl
+from .plugins.services import enabled_names
+from .policy import can_moderate, require_moderator
+from .regions.models import Region
+from .templating import format_dt
+
+
+def current_region():
+    """The region of the current plugin page (``/<plugin>/<region>/…``)."""
+    return g.region
+
+
+def is_enabled(plugin_name, region):
+    """Whether the named plugin is enabled in the region."""
+    return plugin_name in enabled_names(region)
+
+
+__all__ = [
+    "Comment", "Conflict", "Consultation", "Invalid", "NotAllowed", "NotFound", "Plugin", "Region", "User",
+    "can_moderate", "core_version", "current_region", "db", "format_dt", "hookimpl", "is_enabled",
+    "require_moderator",
+]

@@ -1,0 +1,57 @@
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from ..audit.services import record
+from ..errors import Conflict, NotFound
+from ..extensions import db
+from ..policy import require_admin
+from .models import RegionPlugin
+
+
+def registry():
+    return current_app.extensions["beteiligung.plugins"]
+
+
+def enabled_names(region):
+    """Names of the loaded plugins enabled in this region (one query)."""
+    if region is None or not registry().plugins:
+        return set()
+    names = db.session.scalars(select(RegionPlugin.plugin).where(RegionPlugin.region_id == region.id))
+    return {name for name in names if name in registry().plugins}
+
+
+def enabled_by_region():
+    """{region_id: {plugin names}} for every region (one query), for lists of regions."""
+    result = {}
+    for region_id, name in db.session.execute(select(RegionPlugin.region_id, RegionPlugin.plugin)):
+        result.setdefault(region_id, set()).add(name)
+    return result
+
+
+def _loaded(name):
+    if name not in registry().plugins:
+        raise NotFound(_("Das Plugin „%(name)s“ ist nicht installiert oder konnte nicht geladen werden.", name=name))
+
+
+def enable_plugin(actor, region, name):
+    """Enable an installed plugin in a region (actor None: the command line)."""
+    if actor is not None:
+        require_admin(actor)
+    _loaded(name)
+    if db.session.get(RegionPlugin, (region.id, name)) is not None:
+        raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s bereits aktiviert.", name=name, region=region.name))
+    db.session.add(RegionPlugin(region_id=region.id, plugin=name, enabled_by_id=actor.id if actor else None))
+    db.session.flush()
+    record(actor, "plugin.enabled", region, region, plugin=name)
+
+
+def disable_plugin(actor, region, name):
+    """Disable a plugin in a region. Its data stays; its pages, slots, hooks and templates stop there."""
+    if actor is not None:
+        require_admin(actor)
+    result = db.session.execute(delete(RegionPlugin).where(RegionPlugin.region_id == region.id,
+                                                           RegionPlugin.plugin == name))
+    if result.rowcount == 0:
+        raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s nicht aktiviert.", name=name, region=region.name))
+    record(actor, "plugin.disabled", region, region, plugin=name)
