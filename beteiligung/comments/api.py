@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 
 from ..api import api_user, bp, load, page_args, require_api_user
 from ..consultations.models import Section
-from ..consultations.services import get_consultation
+from ..consultations.services import get_consultation, published_revision
 from ..errors import Invalid
 from ..extensions import cache, db, limiter
 from . import services
@@ -21,20 +21,23 @@ def _token_key():
 
 @bp.route("/consultations/<int:consultation_id>/comments")
 def list_comments(consultation_id):
-    consultation = get_consultation(api_user(), consultation_id)
+    api_user()  # an invalid token is refused here as everywhere
     sort = request.args.get("sort", "newest")
     if sort not in services.SORTS:
         raise Invalid(_("Unbekannte Sortierung."), {"sort": [_("Erlaubt: newest, top")]})
     page, per_page = page_args()
-    # The list is the same for every reader: cache it per revision of the discussion.
-    key = f"comments.json:{consultation.id}:{consultation.revision}:{sort}:{page}:{per_page}"
-    body = cache.get(key)
+    # The list is the same for every reader of a published consultation: cache it per revision.
+    revision = published_revision(consultation_id)
+    key = f"comments.json:{consultation_id}:{revision}:{sort}:{page}:{per_page}"
+    body = cache.get(key) if revision is not None else None
     if body is None:
+        consultation = get_consultation(api_user(), consultation_id)
         threads = services.list_threads(consultation, sort, page, per_page)
         body = current_app.json.dumps({
             "items": [comment_to_json(thread.comment, thread.replies) for thread in threads.items],
             "page": page, "per_page": per_page, "total": threads.total})
-        cache.set(key, body)
+        if revision is not None:
+            cache.set(key, body)
     return current_app.response_class(body, mimetype="application/json")
 
 
