@@ -5,8 +5,18 @@ from sqlalchemy import text
 
 
 def test_migrations_create_exactly_the_models_schema(db):
+    # Tables of plugin models (the tests' sample plugins among them) come with the plugins' migrations.
+    plugin_tables = {mapper.local_table.name for mapper in db.Model.registry.mappers
+                     if not mapper.class_.__module__.startswith("beteiligung.")}
+    core_tables = {t.name for t in db.metadata.sorted_tables} - plugin_tables
+
+    def core_only(obj, name, type_, reflected, compare_to):
+        # Plugin tables come and go with the plugin tests' own migrations.
+        return type_ != "table" or name in core_tables
+
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": core_only})
+        diff = compare_metadata(context, db.metadata)
     assert diff == []
 
 

@@ -7,10 +7,13 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..accounts.services import set_moderator
 from ..audit.models import AuditEntry
+from ..comments.forms import ActionForm
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import page_arg, show_error
 from ..pagination import paginate
+from ..plugins.runtime import get_registry
+from ..plugins.services import disable_plugin, enable_plugin, enabled_by_region
 from ..policy import require_admin
 from ..regions.models import Region
 from ..regions.services import create_region, list_regions
@@ -81,3 +84,25 @@ def audit_log():
              .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
     page = paginate(query, page_arg(), 50)
     return render_template("admin/audit.html", page=page)
+
+
+@bp.route("/plugins")
+def plugins():
+    registry = get_registry()
+    return render_template("admin/plugins.html", registry=registry, regions=list_regions(),
+                           enabled=enabled_by_region(), form=ActionForm())
+
+
+@bp.route("/plugins/<name>/<int:region_id>", methods=["POST"])
+def toggle_plugin(name, region_id):
+    region = db.session.get(Region, region_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enable = request.form.get("enable") == "1"
+    (enable_plugin if enable else disable_plugin)(current_user, region, name)
+    db.session.commit()
+    if enable:
+        flash(_("%(plugin)s ist in %(region)s aktiviert.", plugin=name, region=region.name), "success")
+    else:
+        flash(_("%(plugin)s ist in %(region)s deaktiviert.", plugin=name, region=region.name), "success")
+    return redirect(url_for(".plugins"), code=303)

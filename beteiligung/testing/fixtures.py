@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 
 from beteiligung import create_app
 from beteiligung.extensions import db as _db
@@ -74,7 +74,7 @@ def database_url(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     app = create_app(make_test_config(url))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")  # the core's and every installed plugin's migrations
         _db.engine.dispose()
     return url
 
@@ -97,8 +97,18 @@ def app(database_url, app_config, tmp_path):
         _db.engine.dispose()
 
 
+def plugin_entry_point(name, value):
+    """An entry point as an installed plugin would declare it, for PLUGIN_ENTRY_POINTS in tests."""
+    from importlib.metadata import EntryPoint
+
+    from beteiligung.plugins.registry import GROUP
+
+    return EntryPoint(name=name, value=value, group=GROUP)
+
+
 def _empty_tables():
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    existing = set(inspect(_db.engine).get_table_names())
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name in existing]
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
