@@ -85,8 +85,15 @@ def app_config():
     return {}
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "plugins(*names): load only these installed plugins in the app fixture")
+
+
 @pytest.fixture
-def app(database_url, app_config, tmp_path):
+def app(request, database_url, app_config, tmp_path):
+    marker = request.node.get_closest_marker("plugins")
+    if marker is not None:
+        app_config = dict(app_config, BETEILIGUNG_PLUGINS=",".join(marker.args))
     app = create_app(make_test_config(database_url, **app_config))
     app.instance_path = str(tmp_path)
     app.test_client_class = IsolatedClient
