@@ -8,7 +8,7 @@ from ..errors import DomainError
 from ..extensions import cache, db
 from ..forms import page_arg, show_error
 from ..pagination import paginate
-from ..plugins.runtime import render_slot
+from ..plugins.runtime import get_registry, render_slot
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug, list_regions
 from ..timeutil import to_local, to_utc
@@ -41,19 +41,31 @@ def regions():
 
 @bp.route("/beteiligungen/<int:consultation_id>")
 def show(consultation_id):
-    consultation = services.get_consultation(current_user, consultation_id)
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     page = page_arg()
-    # Plugin contributions first: they are part of what the cached page must match.
-    slots = {slot: render_slot(slot, consultation.region, consultation=consultation) for slot in PAGE_SLOTS}
-    # Anonymous readers all see the same page: cache it per revision of the discussion.
-    key = None
-    if not current_user.is_authenticated and not session.get("_flashes") and set(request.args) <= {"sort", "page"}:
-        key = (f"page:{consultation.id}:{consultation.revision}:{consultation.status}:{sort}:{page}:"
-               f"{get_locale()}:{hash(tuple(slots.values()))}")
+    # Anonymous readers all see the same page: it is cached per revision of the discussion. When no
+    # plugin fills a slot of this page, one light query finds the cached copy.
+    cacheable = (not current_user.is_authenticated and not session.get("_flashes")
+                 and set(request.args) <= {"sort", "page"})
+    plain = not any(get_registry().slot_contributors.get(slot) for slot in PAGE_SLOTS)
+    stamp = services.published_stamp(consultation_id) if cacheable and plain else None
+    if stamp is not None:
+        key = f"page:{consultation_id}:{stamp[0]}:{stamp[1]}:{sort}:{page}:{get_locale()}"
         html = cache.get(key)
         if html is not None:
             return html
+    consultation = services.get_consultation(current_user, consultation_id)
+    # Plugin contributions first: they are part of what a cached page must match.
+    slots = {slot: render_slot(slot, consultation.region, consultation=consultation) for slot in PAGE_SLOTS}
+    key = None
+    if cacheable and consultation.published:
+        stamp = (consultation.revision, consultation.status)
+        key = f"page:{consultation.id}:{stamp[0]}:{stamp[1]}:{sort}:{page}:{get_locale()}"
+        if not plain:
+            key += f":{hash(tuple(slots.values()))}"
+            html = cache.get(key)
+            if html is not None:
+                return html
     threads = list_threads(consultation, sort, page, current_app.config["COMMENTS_PER_PAGE"])
     html = render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
                            my_votes=votes_of(current_user, thread_ids(threads.items)),
