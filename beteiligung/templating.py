@@ -20,6 +20,21 @@ STATUS_LABELS = {
 
 COMMENT_STATUS_LABELS = {"visible": _l("sichtbar"), "hidden": _l("ausgeblendet"), "deleted": _l("gelöscht")}
 
+COMMENT_LABELS = {
+    "deleted_account": _l("Gelöschtes Konto"), "official": _l("Offizielle Stellungnahme"), "edited": _l("bearbeitet"),
+    "to_section": _l("zum Abschnitt"),
+    "deleted": _l("Dieser Beitrag wurde von der Verfasserin oder dem Verfasser gelöscht."),
+    "votes": _l("Bewertung"), "agree": _l("Zustimmen"), "disagree": _l("Ablehnen"), "edit": _l("Bearbeiten"),
+    "delete": _l("Löschen"), "report": _l("Melden"), "hide": _l("Ausblenden"), "restore": _l("Wiederherstellen"),
+    "reply": _l("Antworten"),
+}
+
+
+def comment_labels():
+    """The fixed texts of a comment, translated once per page instead of once per comment."""
+    return {key: str(text) for key, text in COMMENT_LABELS.items()}
+
+
 DATE_FORMATS = {"de": "%d.%m.%Y, %H:%M Uhr", "en": "%d %b %Y, %H:%M"}
 
 
@@ -47,6 +62,7 @@ def register_template_helpers(app):
         can_moderate=lambda region: can_moderate(current_user, region),
         can_edit_comment=lambda comment: can_edit(current_user, comment),
         status_label=lambda status: str(STATUS_LABELS.get(status, status)),
+        comment_labels=comment_labels,
         comment_status_label=lambda status: str(COMMENT_STATUS_LABELS.get(status, status)),
         current_locale=lambda: str(get_locale()),
     )
