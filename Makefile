@@ -28,7 +28,7 @@ install-test: $(VENV)/.installed-test translations
 
 translations: $(BIN)/activate
 	@if ls beteiligung/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --quiet -d beteiligung/translations; fi
+		$(BIN)/pybabel -q compile -d beteiligung/translations; fi
 
 migrate: install
 	$(FLASK) db upgrade
