@@ -20,3 +20,8 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an."))])
     password = PasswordField(_l("Passwort"), validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort an."))])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Ihr Passwort zur Bestätigung"),
+                             validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort an."))])

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -14,7 +14,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..markup import clean_text
 from ..policy import require_admin
-from ..timeutil import utcnow
+from ..timeutil import isoformat, utcnow
 from .models import ROLES, ApiToken, User
 from .passwords import hash_password, verify_password
 
@@ -138,3 +138,65 @@ def set_moderator(actor, user, region, moderator=True):
         record(actor, "moderator.removed", user, region)
     db.session.flush()
     return user
+
+
+def export_data(user):
+    """Everything stored about the user, for the user to download (GDPR Art. 15 and 20)."""
+    from ..comments.models import Comment, CommentReport, CommentVote
+    from ..consultations.models import Consultation
+
+    comments = db.session.execute(
+        select(Comment, Consultation.title).join(Consultation, Comment.consultation_id == Consultation.id)
+        .where(Comment.author_id == user.id).order_by(Comment.created_at)).all()
+    votes = db.session.scalars(select(CommentVote).where(CommentVote.user_id == user.id)
+                               .order_by(CommentVote.created_at)).all()
+    reports = db.session.scalars(select(CommentReport).where(CommentReport.reporter_id == user.id)
+                                 .order_by(CommentReport.created_at)).all()
+    return {
+        "account": {"email": user.email, "pseudonym": user.pseudonym, "role": user.role,
+                    "created_at": isoformat(user.created_at), "terms_accepted_at": isoformat(user.terms_accepted_at),
+                    "moderated_regions": [region.slug for region in user.moderated_regions]},
+        "comments": [{"id": c.id, "consultation_id": c.consultation_id, "consultation": title, "body": c.body,
+                      "status": c.status, "official": c.official, "parent_id": c.parent_id,
+                      "created_at": isoformat(c.created_at), "edited_at": isoformat(c.edited_at)}
+                     for c, title in comments],
+        "votes": [{"comment_id": v.comment_id, "value": v.value, "created_at": isoformat(v.created_at)}
+                  for v in votes],
+        "reports": [{"comment_id": r.comment_id, "reason": r.reason, "created_at": isoformat(r.created_at),
+                     "resolution": r.resolution} for r in reports],
+    }
+
+
+def delete_account(user, password):
+    """Delete the account. Comments stay, shown as by a deleted account; votes are withdrawn."""
+    from ..comments.models import Comment, CommentVote
+    from ..consultations.models import Consultation
+
+    ok, _new_hash = verify_password(user.password_hash, password or "")
+    if not ok:
+        raise Invalid(_("Das Passwort ist nicht richtig."), {"password": [_("Das Passwort ist nicht richtig.")]})
+    if user.role == "admin" and db.session.scalar(
+            select(func.count(User.id)).where(User.role == "admin", User.id != user.id)) == 0:
+        raise Conflict(_("Das letzte Administrationskonto kann nicht gelöscht werden."))
+    voted = select(CommentVote.comment_id).where(CommentVote.user_id == user.id).scalar_subquery()
+    touched = set(db.session.scalars(select(Comment.consultation_id).where(
+        (Comment.author_id == user.id) | Comment.id.in_(voted))))
+    voted_ids = list(db.session.scalars(select(CommentVote.comment_id).where(CommentVote.user_id == user.id)))
+    db.session.execute(delete(CommentVote).where(CommentVote.user_id == user.id))
+    if voted_ids:
+        up = (select(func.count(CommentVote.id)).where(CommentVote.comment_id == Comment.id, CommentVote.value == 1)
+              .scalar_subquery())
+        down = (select(func.count(CommentVote.id))
+                .where(CommentVote.comment_id == Comment.id, CommentVote.value == -1).scalar_subquery())
+        db.session.execute(update(Comment).where(Comment.id.in_(voted_ids))
+                           .values(upvotes=up, downvotes=down, score=up - down))
+    if touched:
+        # Cached discussions show the author's name and the counts: they must be rendered again.
+        db.session.execute(update(Consultation).where(Consultation.id.in_(touched))
+                           .values(revision=Consultation.revision + 1))
+    # The database does the rest: tokens and moderation rights go, comments and reports lose
+    # their author, audit entries keep the act without the person.
+    user_id = user.id
+    db.session.expunge(user)
+    db.session.execute(delete(User).where(User.id == user_id))
+    db.session.flush()

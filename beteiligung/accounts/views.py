@@ -1,9 +1,9 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
 from ..forms import show_error
 from . import services
-from .forms import LoginForm, RegisterForm
+from .forms import DeleteAccountForm, LoginForm, RegisterForm
 from .models import User
 
 bp = Blueprint("accounts", __name__, url_prefix="/konto")
@@ -82,6 +82,38 @@ def logout():
     logout_user()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("consultations.index"), code=303)
+
+
+@bp.route("/")
+@login_required
+def account():
+    return render_template("accounts/account.html", form=DeleteAccountForm())
+
+
+@bp.route("/daten.json")
+@login_required
+def export():
+    response = jsonify(services.export_data(current_user))
+    response.headers["Content-Disposition"] = "attachment; filename=meine-daten-beteiligung.json"
+    return response
+
+
+@bp.route("/loeschen", methods=["POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user._get_current_object(), form.password.data)
+            db.session.commit()
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            logout_user()
+            flash(_("Ihr Konto ist gelöscht. Ihre Beiträge bleiben als „Gelöschtes Konto“ stehen."), "success")
+            return redirect(url_for("consultations.index"), code=303)
+    return render_template("accounts/account.html", form=form), status
 
 
 @bp.route("/nutzungsbedingungen")
