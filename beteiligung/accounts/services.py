@@ -178,10 +178,9 @@ def delete_account(user, password):
     if user.role == "admin" and db.session.scalar(
             select(func.count(User.id)).where(User.role == "admin", User.id != user.id)) == 0:
         raise Conflict(_("Das letzte Administrationskonto kann nicht gelöscht werden."))
-    voted = select(CommentVote.comment_id).where(CommentVote.user_id == user.id).scalar_subquery()
-    touched = set(db.session.scalars(select(Comment.consultation_id).where(
-        (Comment.author_id == user.id) | Comment.id.in_(voted))))
     voted_ids = list(db.session.scalars(select(CommentVote.comment_id).where(CommentVote.user_id == user.id)))
+    touched = set(db.session.scalars(select(Comment.consultation_id).where(
+        (Comment.author_id == user.id) | Comment.id.in_(voted_ids))))
     db.session.execute(delete(CommentVote).where(CommentVote.user_id == user.id))
     if voted_ids:
         up = (select(func.count(CommentVote.id)).where(CommentVote.comment_id == Comment.id, CommentVote.value == 1)

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 
 from ..api import api_user, bp, load, page_args, require_api_user
 from ..consultations.models import Section
-from ..consultations.services import get_consultation, published_revision
+from ..consultations.services import get_consultation, published_stamp
 from ..errors import Invalid
 from ..extensions import cache, db, limiter
 from . import services
@@ -27,7 +27,8 @@ def list_comments(consultation_id):
         raise Invalid(_("Unbekannte Sortierung."), {"sort": [_("Erlaubt: newest, top")]})
     page, per_page = page_args()
     # The list is the same for every reader of a published consultation: cache it per revision.
-    revision = published_revision(consultation_id)
+    stamp = published_stamp(consultation_id)
+    revision = stamp[0] if stamp is not None else None
     key = f"comments.json:{consultation_id}:{revision}:{sort}:{page}:{per_page}"
     body = cache.get(key) if revision is not None else None
     if body is None:

@@ -133,17 +133,11 @@ def consultation_query(viewer=None, region=None, status=None):
     return query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
 
 
-def published_revision(consultation_id):
-    """The revision of a published consultation, or None (unknown or draft), with one light query.
+def published_stamp(consultation_id):
+    """(revision, status) of a published consultation, or None (unknown or draft), with one light query.
 
     For cache look-ups: it skips the ORM and the session, which cost more than the query itself.
     """
-    with db.engine.connect() as connection:
-        return connection.execute(_PUBLISHED_REVISION, {"consultation_id": consultation_id}).scalar()
-
-
-def published_stamp(consultation_id):
-    """(revision, status) of a published consultation, or None, with one light query (cache look-ups)."""
     with db.engine.connect() as connection:
         row = connection.execute(_PUBLISHED_STAMP, {"consultation_id": consultation_id}).first()
     if row is None:
@@ -151,9 +145,6 @@ def published_stamp(consultation_id):
     return row.revision, Consultation(published=True, opens_at=row.opens_at, closes_at=row.closes_at).status
 
 
-# Built once: constructing the statement cost more than running it.
-_PUBLISHED_REVISION = select(Consultation.revision).where(Consultation.id == bindparam("consultation_id"),
-                                                          Consultation.published.is_(True))
 
 
 def get_consultation(viewer, consultation_id):
@@ -162,5 +153,6 @@ def get_consultation(viewer, consultation_id):
     if consultation is None or (not consultation.published and not can_moderate(viewer, consultation.region)):
         raise NotFound(_("Diese Beteiligung gibt es nicht oder sie ist nicht veröffentlicht."))
     return consultation
+# Built once: constructing the statement cost more than running it.
 _PUBLISHED_STAMP = select(Consultation.revision, Consultation.opens_at, Consultation.closes_at).where(
     Consultation.id == bindparam("consultation_id"), Consultation.published.is_(True))

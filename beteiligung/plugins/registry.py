@@ -174,6 +174,15 @@ class PluginRegistry:
             # Core templates come first: a plugin can add templates, never replace the core's.
             self.app.jinja_loader = ChoiceLoader([self.app.jinja_loader, FileSystemLoader(folders)])
 
+    def strict_copy(self, found=None, only=None):
+        """Load the plugins again, strictly, into a scratch app: raises PluginError on the first problem.
+
+        The running app is left alone (nothing is registered twice); returns the scratch registry.
+        """
+        scratch = PluginRegistry(type(self.app)(self.app.import_name), self.core_version.public)
+        scratch.load(found=found, only=only, strict=True)
+        return scratch
+
     # --- facts ---------------------------------------------------------------------------------
 
     def migration_folders(self):

@@ -72,10 +72,7 @@ def render_slot(slot, region, **context):
         return Markup("")
     from .services import enabled_names
 
-    cache = g.setdefault("enabled_plugins", {})
-    if region.id not in cache:
-        cache[region.id] = enabled_names(region)
-    enabled = cache[region.id] & contributors
+    enabled = enabled_names(region) & contributors
     if not enabled:
         return Markup("")
     parts = []

@@ -1,4 +1,4 @@
-from flask import current_app
+from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -14,11 +14,19 @@ def registry():
 
 
 def enabled_names(region):
-    """Names of the loaded plugins enabled in this region (one query)."""
+    """Names of the loaded plugins enabled in this region (one query per region and request)."""
     if region is None or not registry().plugins:
         return set()
-    names = db.session.scalars(select(RegionPlugin.plugin).where(RegionPlugin.region_id == region.id))
-    return {name for name in names if name in registry().plugins}
+    memo = g.setdefault("enabled_plugins", {}) if has_app_context() else {}
+    if region.id not in memo:
+        names = db.session.scalars(select(RegionPlugin.plugin).where(RegionPlugin.region_id == region.id))
+        memo[region.id] = frozenset(name for name in names if name in registry().plugins)
+    return memo[region.id]
+
+
+def _forget_enabled(region):
+    if has_app_context():
+        g.get("enabled_plugins", {}).pop(region.id, None)
 
 
 def enabled_by_region():
@@ -43,6 +51,7 @@ def enable_plugin(actor, region, name):
         raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s bereits aktiviert.", name=name, region=region.name))
     db.session.add(RegionPlugin(region_id=region.id, plugin=name, enabled_by_id=actor.id if actor else None))
     db.session.flush()
+    _forget_enabled(region)
     record(actor, "plugin.enabled", region, region, plugin=name)
 
 
@@ -54,4 +63,5 @@ def disable_plugin(actor, region, name):
                                                            RegionPlugin.plugin == name))
     if result.rowcount == 0:
         raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s nicht aktiviert.", name=name, region=region.name))
+    _forget_enabled(region)
     record(actor, "plugin.disabled", region, region, plugin=name)

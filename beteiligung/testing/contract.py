@@ -1,7 +1,6 @@
 """Checks every plugin must pass; run by the core's test suite against every installed plugin."""
 
 from beteiligung.plugins.cli import migration_problems
-from beteiligung.plugins.registry import PluginRegistry
 
 
 def contract_problems(app, name, entry_points=None):
@@ -11,9 +10,8 @@ def contract_problems(app, name, entry_points=None):
         return [registry.failed[name]]
     problems = []
     plugin = registry.plugins[name]
-    strict = PluginRegistry(app.__class__(app.import_name), registry.core_version.public)
     try:
-        strict.load(found=entry_points, only=[name], strict=True)
+        registry.strict_copy(found=entry_points, only=[name])
     except Exception as error:  # noqa: BLE001 - reported, not raised
         problems.append(str(error))
     for blueprint_name, owner in registry.blueprint_owner.items():
