@@ -92,18 +92,22 @@ def create_app(config=None):
     from .consultations.views import bp as consultations_bp
     from .errors import register_error_handlers
     from .plugins.runtime import init_plugins
+    from .polls import init_question_types
+    from .polls.views import bp as polls_bp
     from .templating import register_template_helpers
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(polls_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
     init_plugins(app)
+    init_question_types(app)
 
     @app.after_request
     def security_headers(response):

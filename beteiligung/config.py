@@ -40,6 +40,13 @@ class Config:
     COMMENT_MAX_DEPTH = 3
     COMMENTS_PER_PAGE = _int("COMMENTS_PER_PAGE", 20)
     API_MAX_PER_PAGE = 100
+
+    # Polls: results of fewer participants than this are withheld (no one can be singled out);
+    # problem-definition polls: problems one participant may submit, pairs one may compare.
+    POLL_MIN_GROUP_SIZE = _int("POLL_MIN_GROUP_SIZE", 5)
+    POLL_PROBLEMS_PER_PARTICIPANT = _int("POLL_PROBLEMS_PER_PARTICIPANT", 10)
+    POLL_PAIRS_PER_PARTICIPANT = _int("POLL_PAIRS_PER_PARTICIPANT", 30)
+    POLLS_PER_PAGE = 20
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 30)
 
     SESSION_COOKIE_HTTPONLY = True

@@ -5,7 +5,9 @@ from .audit.models import AuditEntry
 from .comments.models import Comment, CommentReport, CommentVote
 from .consultations.models import Consultation, Section
 from .plugins.models import RegionPlugin
+from .polls.models import AccessCode, Answer, Ballot, Comparison, Option, Poll, Problem, Question
 from .regions.models import Region
 
-__all__ = ["ApiToken", "AuditEntry", "Comment", "CommentReport", "CommentVote", "Consultation", "Region",
-           "RegionPlugin", "Section", "User", "region_moderators"]
+__all__ = ["AccessCode", "Answer", "ApiToken", "AuditEntry", "Ballot", "Comment", "CommentReport", "CommentVote",
+           "Comparison", "Consultation", "Option", "Poll", "Problem", "Question", "Region", "RegionPlugin", "Section",
+           "User", "region_moderators"]

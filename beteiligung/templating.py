@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from . import charts
 from .comments.services import can_edit
 from .policy import can_moderate
 from .timeutil import to_local
@@ -54,6 +55,9 @@ def url_with(**changes):
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+POLL_KIND_LABELS = {"survey": _l("Umfrage"), "problem_definition": _l("Problemsammlung")}
+
+
 def register_template_helpers(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = format_dt
@@ -65,4 +69,7 @@ def register_template_helpers(app):
         comment_labels=comment_labels,
         comment_status_label=lambda status: str(COMMENT_STATUS_LABELS.get(status, status)),
         current_locale=lambda: str(get_locale()),
+        poll_kind_label=lambda kind: str(POLL_KIND_LABELS.get(kind, kind)),
+        bar_chart=charts.bar_chart, column_chart=charts.column_chart, line_chart=charts.line_chart,
+        format_number=charts.format_number,
     )

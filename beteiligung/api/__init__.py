@@ -104,5 +104,6 @@ def method_not_allowed(error):
 from ..accounts import api as accounts_api  # noqa: E402,F401
 from ..comments import api as comments_api  # noqa: E402,F401
 from ..consultations import api as consultations_api  # noqa: E402,F401
+from ..polls import api as polls_api  # noqa: E402,F401
 from ..regions import api as regions_api  # noqa: E402,F401
 from . import openapi  # noqa: E402,F401

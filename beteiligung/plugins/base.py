@@ -32,6 +32,9 @@ class Plugin:
     slots = ()
     #: poll and survey templates: dicts validated at load (see docs/plugins.md)
     poll_templates = ()
+    #: question types this plugin adds: ``{"matrix": MatrixType}`` (subclasses of
+    #: ``plugin_api.QuestionType``), used in polls as ``<name>.matrix`` where the plugin is enabled
+    question_types = {}
 
     def __init__(self, name, app):
         self.name = name

@@ -40,6 +40,7 @@ class PluginRegistry:
         self.slot_contributors = {}  # slot name -> {plugin names}
         self.blueprint_owner = {}  # blueprint name -> plugin name
         self.poll_templates = {}   # "plugin:key" -> validated definition
+        self.question_types = {}   # "plugin.key" -> (QuestionType subclass, plugin name)
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -80,7 +81,8 @@ class PluginRegistry:
         self._check_version(cls)
         tables = self._check_models(name, cls)
         try:
-            templates = self._check_poll_templates(name, cls)
+            question_types = self._check_question_types(name, cls)
+            templates = self._check_poll_templates(name, cls, question_types)
             self._check_folders(name, cls)
             blueprints = self._check_blueprints(name, cls)
             plugin = cls(name, self.app)
@@ -99,6 +101,7 @@ class PluginRegistry:
         for slot in cls.slots:
             self.slot_contributors.setdefault(slot, set()).add(name)
         self.poll_templates.update(templates)
+        self.question_types.update(question_types)
         self.plugins[name] = plugin
         log.info("Plugin %s geladen", name)
 
@@ -133,7 +136,26 @@ class PluginRegistry:
             if table.metadata.tables.get(table.key) is table:
                 table.metadata.remove(table)
 
-    def _check_poll_templates(self, name, cls):
+    def _check_question_types(self, name, cls):
+        from ..polls.types import QuestionType
+
+        found = {}
+        types = cls.question_types
+        if not isinstance(types, dict):
+            raise PluginError("question_types muss ein dict {Schlüssel: Fragetyp-Klasse} sein.")
+        for key, type_cls in types.items():
+            if not (isinstance(key, str) and NAME_PATTERN.match(key)):
+                raise PluginError(f"Der Fragetyp-Schlüssel {key!r} muss aus Kleinbuchstaben, Ziffern und _ bestehen.")
+            if not (isinstance(type_cls, type) and issubclass(type_cls, QuestionType)):
+                raise PluginError(f"Fragetyp {key}: {type_cls!r} ist keine Unterklasse von plugin_api.QuestionType.")
+            if not (type_cls.label and type_cls.form_template and type_cls.result_template):
+                raise PluginError(f"Fragetyp {key}: label, form_template und result_template sind nötig.")
+            found[f"{name}.{key}"] = (type_cls, name)
+        return found
+
+    def _check_poll_templates(self, name, cls, question_types):
+        from ..polls.types import CORE_TYPES, DefinitionError
+
         templates = {}
         for definition in cls.poll_templates:
             try:
@@ -144,6 +166,15 @@ class PluginRegistry:
             key = f"{name}:{data['key']}"
             if key in templates:
                 raise PluginError(f"Die Umfragevorlage {key} ist doppelt.")
+            for question in data["questions"]:
+                type_cls = CORE_TYPES.get(question["type"]) or question_types.get(question["type"], (None,))[0]
+                if type_cls is None:
+                    raise PluginError(f"Umfragevorlage {key}: der Fragetyp {question['type']} ist weder ein "
+                                      f"Kerntyp noch einer dieses Plugins.")
+                try:
+                    type_cls().clean_definition(question)
+                except DefinitionError as error:
+                    raise PluginError(f"Umfragevorlage {key}, Frage „{question['text']}“: {error}") from None
             templates[key] = dict(data, plugin=name)
         return templates
 

@@ -216,6 +216,49 @@ def create_comment(db):
     return create
 
 
+SAMPLE_QUESTIONS = [
+    {"type": "single_choice", "text": "Wie kommen Sie meistens in die Innenstadt?", "required": True,
+     "options": ["Zu Fuß", "Fahrrad", "Bus und Bahn", "Auto"], "allow_other": True},
+    {"type": "multiple_choice", "text": "Welche Angebote nutzen Sie?", "options": ["Bürgerbüro online",
+     "Terminbuchung", "Mängelmelder"], "settings": {"min": 1, "max": 2}},
+    {"type": "scale", "text": "Wie zufrieden sind Sie mit dem WLAN in der Bücherei?",
+     "settings": {"min": 1, "max": 5, "labels": {"1": "gar nicht", "5": "sehr"}}},
+    {"type": "ranking", "text": "Was soll zuerst digital werden?", "options": ["Parkausweis", "Hundesteuer",
+     "Wohnsitz ummelden"], "settings": {"top": 2}},
+    {"type": "text", "text": "Was möchten Sie uns noch sagen?", "settings": {"max_length": 500}},
+]
+
+
+@pytest.fixture
+def create_poll(db, create_region):
+    """create_poll(region=None, status="open", kind="survey", questions=SAMPLE_QUESTIONS, audience="accounts",
+    results_visibility="live", phase="collecting", problems=()) -> Poll (approved problems for problem polls)."""
+    from beteiligung.polls.models import Poll, Problem
+    from beteiligung.polls.services import build_questions
+    from beteiligung.timeutil import utcnow
+
+    def create(region=None, status="open", kind="survey", questions=None, audience="accounts",
+               results_visibility="live", phase="collecting", problems=(), title="Mobilität in der Innenstadt"):
+        region = region or create_region()
+        errors = {}
+        built = build_questions(region, SAMPLE_QUESTIONS if questions is None else questions, errors) \
+            if kind == "survey" else []
+        assert not errors, errors
+        now = utcnow()
+        poll = Poll(region=region, kind=kind, title=title, description="", audience=audience,
+                    results_visibility=results_visibility, phase=phase, state=status,
+                    opened_at=now if status != "draft" else None, closed_at=now if status == "closed" else None)
+        poll.questions = built
+        db.session.add(poll)
+        db.session.flush()
+        for text in problems:
+            db.session.add(Problem(poll_id=poll.id, text=text, status="approved", moderated_at=now))
+        db.session.commit()
+        return poll
+
+    return create
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client

@@ -1,0 +1,373 @@
+"""Question types: how a question is defined, answered, validated, summarised and exported.
+
+The core registers its five types here; a plugin adds its own through its class attribute
+``question_types`` (registered as ``<plugin>.<key>``). Every type follows the same contract:
+
+- ``clean_definition(definition)`` checks ``settings`` and ``options`` when a poll is created or
+  edited and returns the normalised settings (raise ``DefinitionError`` with a German message);
+- ``parse(question, value)`` turns a participant's answer (the JSON value, or what ``from_form``
+  read from a page's form) into cells ``(option_id, number, text)`` or raises ``AnswerError``;
+  ``None`` means "not answered" and is handled by the engine (required questions);
+- ``summarize(question, cells, respondents)`` builds the results from the aggregated cells:
+  ``cells`` is a list of ``(option_id, number, count)`` computed by SQL over all ballots;
+- ``csv_rows(question, summary)`` gives rows ``(option_label, measure, value)`` for the export;
+- ``form_template`` and ``result_template`` render the question on pages without JavaScript.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..markup import clean_text
+
+
+class DefinitionError(ValueError):
+    """A question definition (settings, options) is not valid; the message is for moderators."""
+
+
+class AnswerError(ValueError):
+    """An answer is not valid; the message is for the participant."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    option_id: int | None = None
+    number: int | None = None
+    text: str | None = None
+
+
+def share(count, total):
+    return round(count / total, 4) if total else 0.0
+
+
+def strict_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def int_setting(settings, key, default, low, high):
+    value = settings.get(key, default)
+    if value is None:
+        return default
+    if not strict_int(value) or not low <= value <= high:
+        raise DefinitionError(_("Die Einstellung %(key)s muss eine ganze Zahl von %(low)d bis %(high)d sein.",
+                                key=key, low=low, high=high))
+    return value
+
+
+class QuestionType:
+    key = ""                # set by the registry: "single_choice" or "<plugin>.<key>"
+    label = ""              # German name shown to moderators
+    plugin = None           # name of the plugin that contributed the type (None: core)
+    has_options = False
+    min_options = 0
+    max_options = 50
+    supports_other = False
+    form_template = "polls/questions/text.html"
+    result_template = "polls/results/choice.html"
+    value_doc = ""          # how an answer looks in the JSON API
+
+    def clean_definition(self, definition):
+        """Normalised settings of a question definition ``{"settings", "options", "allow_other", …}``."""
+        return {}
+
+    def parse(self, question, value):
+        raise NotImplementedError
+
+    def from_form(self, question, form):
+        """The answer in a submitted page form (a MultiDict); None if not answered."""
+        value = form.get(f"q{question.id}", "").strip()
+        return value or None
+
+    def summarize(self, question, cells, respondents):
+        return {}
+
+    def csv_rows(self, question, summary):
+        return [(option["label"], "count", option["count"]) for option in summary.get("options", [])]
+
+    # helpers shared by the types
+    def options_by_id(self, question):
+        return {option.id: option for option in question.options}
+
+    def option_id(self, question, value):
+        if not strict_int(value) or value not in self.options_by_id(question):
+            raise AnswerError(_("Diese Antwortmöglichkeit gehört nicht zu dieser Frage."))
+        return value
+
+    def other_text(self, question, value):
+        """The text of an answer ``{"other": "…"}`` (choice questions that allow "other")."""
+        if not question.allow_other:
+            raise AnswerError(_("Bei dieser Frage ist keine eigene Antwort vorgesehen."))
+        text = value.get("other")
+        if not isinstance(text, str) or not clean_text(text).strip():
+            raise AnswerError(_("Bitte schreiben Sie Ihre eigene Antwort."))
+        text = clean_text(text).strip()
+        if len(text) > 300:
+            raise AnswerError(_("Eine eigene Antwort darf höchstens 300 Zeichen lang sein."))
+        return text
+
+    def form_other(self, question, form):
+        text = form.get(f"q{question.id}_other", "").strip()
+        return {"other": text}
+
+    def option_counts(self, question, cells, respondents):
+        counts = {}
+        for option_id, _number, count in cells:
+            counts[option_id] = counts.get(option_id, 0) + count
+        options = [{"option_id": option.id, "label": option.label, "count": counts.get(option.id, 0),
+                    "share": share(counts.get(option.id, 0), respondents)} for option in question.options]
+        summary = {"options": options}
+        if question.allow_other:
+            summary["other_count"] = counts.get(None, 0)
+        return summary
+
+
+class SingleChoice(QuestionType):
+    label = _l("Einfachauswahl")
+    has_options = True
+    min_options = 2
+    supports_other = True
+    form_template = "polls/questions/single_choice.html"
+    value_doc = "option id (integer), or {\"other\": text} when the question allows other"
+
+    def parse(self, question, value):
+        if isinstance(value, dict):
+            return [Cell(text=self.other_text(question, value))]
+        return [Cell(option_id=self.option_id(question, value))]
+
+    def from_form(self, question, form):
+        raw = form.get(f"q{question.id}", "")
+        if raw == "other":
+            return self.form_other(question, form)
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else (raw or None)
+
+    def summarize(self, question, cells, respondents):
+        return self.option_counts(question, cells, respondents)
+
+    def csv_rows(self, question, summary):
+        rows = [(o["label"], "count", o["count"]) for o in summary["options"]]
+        if "other_count" in summary:
+            rows.append((_("Andere Antwort"), "count", summary["other_count"]))
+        return rows
+
+
+class MultipleChoice(SingleChoice):
+    label = _l("Mehrfachauswahl")
+    form_template = "polls/questions/multiple_choice.html"
+    value_doc = "list of option ids (and at most one {\"other\": text}); settings min, max"
+
+    def clean_definition(self, definition):
+        count = len(definition.get("options") or []) + (1 if definition.get("allow_other") else 0)
+        settings = definition.get("settings") or {}
+        low = int_setting(settings, "min", 0, 0, count)
+        high = int_setting(settings, "max", count, 1, count)
+        if low > high:
+            raise DefinitionError(_("Die Mindestzahl der Auswahlen ist größer als die Höchstzahl."))
+        return {"min": low, "max": high}
+
+    def parse(self, question, value):
+        if not isinstance(value, list):
+            raise AnswerError(_("Bitte wählen Sie eine oder mehrere Antworten aus einer Liste."))
+        cells, seen, other = [], set(), False
+        for item in value:
+            if isinstance(item, dict):
+                if other:
+                    raise AnswerError(_("Es ist nur eine eigene Antwort möglich."))
+                other = True
+                cells.append(Cell(text=self.other_text(question, item)))
+                continue
+            option_id = self.option_id(question, item)
+            if option_id in seen:
+                raise AnswerError(_("Jede Antwort kann nur einmal gewählt werden."))
+            seen.add(option_id)
+            cells.append(Cell(option_id=option_id))
+        if not cells:
+            return None
+        low, high = question.settings.get("min", 0), question.settings.get("max", len(question.options) + 1)
+        if len(cells) > high:
+            raise AnswerError(_("Bitte wählen Sie höchstens %(n)d Antworten.", n=high))
+        if len(cells) < low:
+            raise AnswerError(_("Bitte wählen Sie mindestens %(n)d Antworten.", n=low))
+        return cells
+
+    def from_form(self, question, form):
+        values = []
+        for raw in form.getlist(f"q{question.id}"):
+            if raw == "other":
+                values.append(self.form_other(question, form))
+            else:
+                values.append(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else raw)
+        return values or None
+
+
+class Scale(QuestionType):
+    label = _l("Bewertungsskala")
+    form_template = "polls/questions/scale.html"
+    result_template = "polls/results/scale.html"
+    value_doc = "integer from settings.min to settings.max; settings labels {\"1\": text, …}"
+
+    def clean_definition(self, definition):
+        settings = definition.get("settings") or {}
+        low = int_setting(settings, "min", 1, -10, 10)
+        high = int_setting(settings, "max", 5, -10, 10)
+        if not low < high or high - low > 10:
+            raise DefinitionError(_("Eine Skala braucht 2 bis 11 Stufen (min kleiner als max)."))
+        labels = settings.get("labels") or {}
+        if not isinstance(labels, dict):
+            raise DefinitionError(_("labels muss ein Objekt sein, z. B. {\"1\": \"gar nicht\"}."))
+        clean = {}
+        for key, text in labels.items():
+            if not (isinstance(key, str) and key.lstrip("-").isdigit() and low <= int(key) <= high):
+                raise DefinitionError(_("Beschriftungen gibt es nur für Stufen von %(low)d bis %(high)d.",
+                                        low=low, high=high))
+            if not isinstance(text, str) or not 1 <= len(text.strip()) <= 60:
+                raise DefinitionError(_("Eine Beschriftung hat 1 bis 60 Zeichen."))
+            clean[str(int(key))] = clean_text(text).strip()
+        return {"min": low, "max": high, "labels": clean}
+
+    def steps(self, question):
+        labels = question.settings.get("labels", {})
+        return [(value, labels.get(str(value), "")) for value in
+                range(question.settings.get("min", 1), question.settings.get("max", 5) + 1)]
+
+    def parse(self, question, value):
+        low, high = question.settings.get("min", 1), question.settings.get("max", 5)
+        if not strict_int(value) or not low <= value <= high:
+            raise AnswerError(_("Bitte wählen Sie einen Wert von %(low)d bis %(high)d.", low=low, high=high))
+        return [Cell(number=value)]
+
+    def from_form(self, question, form):
+        raw = form.get(f"q{question.id}", "")
+        return int(raw) if raw.lstrip("-").isascii() and raw.lstrip("-").isdigit() and len(raw) < 4 else (raw or None)
+
+    def summarize(self, question, cells, respondents):
+        counts = {}
+        for _option_id, number, count in cells:
+            counts[number] = counts.get(number, 0) + count
+        total = sum(counts.values())
+        mean = round(sum(number * count for number, count in counts.items()) / total, 2) if total else None
+        return {"mean": mean,
+                "distribution": [{"value": value, "label": label, "count": counts.get(value, 0),
+                                  "share": share(counts.get(value, 0), respondents)}
+                                 for value, label in self.steps(question)]}
+
+    def csv_rows(self, question, summary):
+        rows = [(str(step["value"]) + (f" ({step['label']})" if step["label"] else ""), "count", step["count"])
+                for step in summary["distribution"]]
+        rows.append(("", "mean", summary["mean"]))
+        return rows
+
+
+class Ranking(QuestionType):
+    label = _l("Rangfolge")
+    has_options = True
+    min_options = 2
+    form_template = "polls/questions/ranking.html"
+    result_template = "polls/results/ranking.html"
+    value_doc = "list of option ids, best first: exactly settings.top of them (default: all)"
+
+    def clean_definition(self, definition):
+        count = len(definition.get("options") or [])
+        top = int_setting(definition.get("settings") or {}, "top", count, 1, max(count, 1))
+        return {"top": top}
+
+    def top(self, question):
+        return min(question.settings.get("top") or len(question.options), len(question.options))
+
+    def parse(self, question, value):
+        if not isinstance(value, list):
+            raise AnswerError(_("Bitte geben Sie eine Rangfolge als Liste an."))
+        if not value:
+            return None
+        ids = [self.option_id(question, item) for item in value]
+        if len(set(ids)) != len(ids):
+            raise AnswerError(_("Jede Antwort darf in der Rangfolge nur einmal vorkommen."))
+        top = self.top(question)
+        if len(ids) != top:
+            raise AnswerError(_("Bitte ordnen Sie genau %(n)d Antworten.", n=top))
+        return [Cell(option_id=option_id, number=position) for position, option_id in enumerate(ids, start=1)]
+
+    def from_form(self, question, form):
+        """The form asks for a place per position: field q<id>_<position> holds an option id."""
+        ids = []
+        for position in range(1, self.top(question) + 1):
+            raw = form.get(f"q{question.id}_{position}", "")
+            if raw:
+                ids.append(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else raw)
+        return ids or None
+
+    def summarize(self, question, cells, respondents):
+        places = {}
+        for option_id, number, count in cells:
+            places.setdefault(option_id, {})[number] = count
+        options = []
+        for option in question.options:
+            counts = places.get(option.id, {})
+            ranked = sum(counts.values())
+            average = round(sum(p * c for p, c in counts.items()) / ranked, 2) if ranked else None
+            options.append({"option_id": option.id, "label": option.label, "count": ranked,
+                            "share": share(ranked, respondents), "average_position": average,
+                            "positions": [counts.get(p, 0) for p in range(1, self.top(question) + 1)]})
+        return {"options": options}
+
+    def csv_rows(self, question, summary):
+        rows = []
+        for option in summary["options"]:
+            rows.append((option["label"], "count", option["count"]))
+            rows.append((option["label"], "average_position", option["average_position"]))
+        return rows
+
+
+class FreeText(QuestionType):
+    label = _l("Freitext")
+    form_template = "polls/questions/text.html"
+    result_template = "polls/results/text.html"
+    value_doc = "string of at most settings.max_length characters (default 2000)"
+
+    def clean_definition(self, definition):
+        return {"max_length": int_setting(definition.get("settings") or {}, "max_length", 2000, 10, 10000)}
+
+    def parse(self, question, value):
+        if not isinstance(value, str):
+            raise AnswerError(_("Bitte antworten Sie mit einem Text."))
+        text = clean_text(value).strip()
+        if not text:
+            return None
+        limit = question.settings.get("max_length", 2000)
+        if len(text) > limit:
+            raise AnswerError(_("Ihre Antwort darf höchstens %(limit)d Zeichen lang sein (sie hat %(n)d).",
+                                limit=limit, n=len(text)))
+        return [Cell(text=text)]
+
+    def summarize(self, question, cells, respondents):
+        return {}
+
+    def csv_rows(self, question, summary):
+        return [("", "answers", summary["answers"])]
+
+
+CORE_TYPES = {"single_choice": SingleChoice, "multiple_choice": MultipleChoice, "scale": Scale,
+              "ranking": Ranking, "text": FreeText}
+
+
+class TypeRegistry:
+    """All question types of an app: the core's and those of loaded plugins."""
+
+    def __init__(self):
+        self.types = {}
+        for key, cls in CORE_TYPES.items():
+            self.add(key, cls)
+
+    def add(self, key, cls, plugin=None):
+        instance = cls()
+        instance.key = key
+        instance.plugin = plugin
+        self.types[key] = instance
+        return instance
+
+    def get(self, key):
+        return self.types.get(key)
+
+    def available(self, enabled_plugins):
+        """The types that new questions in a region may use: the core's and those of enabled plugins."""
+        return {key: t for key, t in self.types.items() if t.plugin is None or t.plugin in enabled_plugins}
