@@ -8,6 +8,28 @@ from .extensions import db
 
 users_cli = AppGroup("users", help="Konten verwalten / manage accounts.")
 demo_cli = AppGroup("demo", help="Demodaten / demo data.")
+polls_cli = AppGroup("polls", help="Umfragen / polls.")
+
+
+@polls_cli.command("settle")
+def settle_polls_command():
+    """Open and close polls whose dates have come (run it from cron, e.g. every few minutes).
+
+    Pages and the API do the same when a poll is looked at; this command makes sure that plugins
+    hear of a closed poll (poll_closed) even when nobody looks.
+    """
+    from sqlalchemy import select
+
+    from .polls.models import Poll
+    from .polls.services import settle
+
+    changed = 0
+    for poll in db.session.scalars(select(Poll).where(Poll.state != "closed")).all():
+        before = poll.state
+        settle(poll)
+        if db.session.get(Poll, poll.id).state != before:
+            changed += 1
+    click.echo(f"{changed} Umfragen geöffnet oder beendet.")
 
 
 @users_cli.command("create")
@@ -52,3 +74,4 @@ def load_demo_command():
 def register_cli(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(polls_cli)

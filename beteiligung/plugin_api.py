@@ -7,6 +7,7 @@ is described in docs/plugins.md); anything else in the ``beteiligung`` package m
 from flask import g
 
 from . import __version__ as core_version
+from .charts import bar_chart, column_chart, format_number, line_chart
 from .accounts.models import User
 from .comments.models import Comment
 from .consultations.models import Consultation
@@ -16,6 +17,8 @@ from .plugins.base import Plugin
 from .plugins.hookspecs import hookimpl
 from .plugins.services import enabled_names
 from .policy import can_moderate, require_moderator
+from .polls.models import Answer, Ballot, Option, Poll, Question
+from .polls.types import AnswerError, Cell, DefinitionError, QuestionType, int_setting, share
 from .regions.models import Region
 from .templating import format_dt
 
@@ -31,7 +34,8 @@ def is_enabled(plugin_name, region):
 
 
 __all__ = [
-    "Comment", "Conflict", "Consultation", "Invalid", "NotAllowed", "NotFound", "Plugin", "Region", "User",
-    "can_moderate", "core_version", "current_region", "db", "format_dt", "hookimpl", "is_enabled",
-    "require_moderator",
+    "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation", "DefinitionError", "Invalid",
+    "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
+    "bar_chart", "can_moderate", "column_chart", "core_version", "current_region", "db", "format_dt",
+    "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "require_moderator", "share",
 ]

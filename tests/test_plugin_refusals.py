@@ -1,7 +1,7 @@
 """Plugins that break the contract are skipped (or fail loudly in strict mode); failures are contained."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from beteiligung import create_app
 from beteiligung.comments.models import Comment
@@ -111,3 +111,22 @@ def test_exceptions_in_every_hook_kind_are_contained(raising_app, db, create_use
     assert published.status_code == 201
     db.session.expire_all()
     assert db.session.scalar(select(Comment.body)) == "Trotzdem da"
+
+
+def test_exceptions_in_poll_hooks_are_contained(raising_app, db, create_user, create_poll, api_headers):
+    from beteiligung.polls.models import Ballot, Poll
+
+    app, region = raising_app
+    poll = create_poll(region=region, questions=[{"type": "scale", "text": "Wie zufrieden sind Sie?"}])
+    moderator = create_user(role="moderator", regions=[region])
+    client = app.test_client()
+
+    ballot = client.post(f"/api/v1/polls/{poll.id}/ballots", headers=api_headers(create_user()),
+                         json={"answers": [{"question_id": poll.questions[0].id, "value": 3}]})
+    closed = client.post(f"/api/v1/polls/{poll.id}/close", headers=api_headers(moderator))
+
+    assert ballot.status_code == 201
+    assert closed.status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Ballot.id))) == 1
+    assert db.session.get(Poll, poll.id).state == "closed"

@@ -107,7 +107,7 @@ def test_poll_templates_are_offered_only_where_the_plugin_is_enabled(client, ena
     soest = client.get("/api/v1/poll-templates?region=soest").get_json()
     aachen = client.get("/api/v1/poll-templates?region=aachen").get_json()
 
-    assert [t["key"] for t in soest["items"]] == ["sample:mobilitaet"]
+    assert [t["key"] for t in soest["items"]] == ["sample:mobilitaet", "sample:probleme"]
     assert soest["items"][0]["questions"][0]["options"] == ["Bus", "Rad", "Auto"]
     assert aachen["items"] == []
     assert client.get("/api/v1/poll-templates").status_code == 422

@@ -152,6 +152,10 @@ def export_data(user):
                                .order_by(CommentVote.created_at)).all()
     reports = db.session.scalars(select(CommentReport).where(CommentReport.reporter_id == user.id)
                                  .order_by(CommentReport.created_at)).all()
+    return {**_comment_data(user, comments, votes, reports), **_poll_data(user)}
+
+
+def _comment_data(user, comments, votes, reports):
     return {
         "account": {"email": user.email, "pseudonym": user.pseudonym, "role": user.role,
                     "created_at": isoformat(user.created_at), "terms_accepted_at": isoformat(user.terms_accepted_at),
@@ -164,6 +168,35 @@ def export_data(user):
                   for v in votes],
         "reports": [{"comment_id": r.comment_id, "reason": r.reason, "created_at": isoformat(r.created_at),
                      "resolution": r.resolution} for r in reports],
+    }
+
+
+def _poll_data(user):
+    """The user's ballots (with their answers), submitted problems and comparisons."""
+    from ..polls.models import Answer, Ballot, Comparison, Option, Poll, Problem, Question
+
+    ballots = db.session.execute(select(Ballot.id, Ballot.poll_id, Poll.title, Ballot.created_at)
+                                 .join(Poll, Poll.id == Ballot.poll_id).where(Ballot.user_id == user.id)
+                                 .order_by(Ballot.id)).all()
+    answers = {}
+    if ballots:
+        for ballot_id, question, option, number, text in db.session.execute(
+                select(Answer.ballot_id, Question.text, Option.label, Answer.number, Answer.text)
+                .join(Question, Question.id == Answer.question_id)
+                .outerjoin(Option, Option.id == Answer.option_id)
+                .where(Answer.ballot_id.in_([b.id for b in ballots])).order_by(Answer.id)):
+            answers.setdefault(ballot_id, []).append(
+                {"question": question, "option": option, "number": number, "text": text})
+    problems = db.session.scalars(select(Problem).where(Problem.author_id == user.id).order_by(Problem.id)).all()
+    comparisons = db.session.scalars(select(Comparison).where(Comparison.user_id == user.id)
+                                     .order_by(Comparison.id)).all()
+    return {
+        "ballots": [{"poll_id": b.poll_id, "poll": b.title, "created_at": isoformat(b.created_at),
+                     "answers": answers.get(b.id, [])} for b in ballots],
+        "problems": [{"poll_id": p.poll_id, "text": p.text, "status": p.status, "created_at": isoformat(p.created_at)}
+                     for p in problems],
+        "comparisons": [{"poll_id": c.poll_id, "problems": [c.first_id, c.second_id], "winner_id": c.winner_id,
+                         "created_at": isoformat(c.created_at)} for c in comparisons],
     }
 
 

@@ -35,6 +35,35 @@ OPERATIONS = [
     ("patch", "/comments/{id}", "Bearbeiten (Verfasser) oder aus-/einblenden (Moderation)", "CommentPatch", 200,
      True, []),
     ("delete", "/comments/{id}", "Eigenen Beitrag löschen", None, 200, True, []),
+    ("get", "/poll-templates", "Vorlagen der in einer Region aktivierten Plugins", None, 200, False, [
+        {"in": "query", "name": "region", "required": True, "schema": {"type": "string"}}]),
+    ("get", "/polls", "Umfragen (Entwürfe nur für die Moderation)", None, 200, False, PAGE_PARAMS + [
+        {"in": "query", "name": "region", "schema": {"type": "string"}},
+        {"in": "query", "name": "status", "schema": {"type": "string", "enum": ["draft", "open", "closed"]}}]),
+    ("post", "/polls", "Umfrage anlegen, leer oder aus einer Vorlage (Moderation der Region)", "PollCreate", 201,
+     True, []),
+    ("get", "/polls/{id}", "Eine Umfrage mit Fragen und Antwortmöglichkeiten", None, 200, False, []),
+    ("patch", "/polls/{id}", "Umfrage ändern; Fragen nur ohne Teilnahmen (Moderation)", "PollPatch", 200, True, []),
+    ("delete", "/polls/{id}", "Entwurf ohne Teilnahmen löschen (Moderation)", None, 204, True, []),
+    ("post", "/polls/{id}/open", "Umfrage öffnen (Moderation)", None, 200, True, []),
+    ("post", "/polls/{id}/close", "Umfrage beenden (Moderation)", None, 200, True, []),
+    ("post", "/polls/{id}/access-codes", "Einmal-Zugangscodes für eine Veranstaltung (Moderation)", "AccessCodes",
+     201, True, []),
+    ("post", "/polls/{id}/ballots", "Teilnehmen (Bearer-Token oder Authorization: AccessCode …); zweites Mal 409",
+     "Ballot", 201, True, []),
+    ("get", "/polls/{id}/results", "Ergebnisse, soweit sichtbar (live, nach dem Ende, nur Moderation)", None, 200,
+     False, []),
+    ("get", "/polls/{id}/results.csv", "Ergebnisse als CSV: eine Zeile je Antwortmöglichkeit bzw. Problem", None,
+     200, False, []),
+    ("get", "/polls/{id}/problems", "Probleme einer Problemsammlung (nicht freigegebene: Moderation)", None, 200,
+     False, PAGE_PARAMS + [{"in": "query", "name": "status", "schema": {
+         "type": "string", "enum": ["pending", "approved", "rejected", "merged"]}}]),
+    ("post", "/polls/{id}/problems", "Problem einreichen (Sammelphase)", "Problem", 201, True, []),
+    ("patch", "/problems/{id}", "Problem freigeben, ablehnen oder zusammenführen (Moderation)", "ProblemPatch", 200,
+     True, []),
+    ("get", "/polls/{id}/pair", "Nächstes Paar zum Vergleichen; 204 wenn genug verglichen", None, 200, True, []),
+    ("post", "/polls/{id}/comparisons", "Vergleich speichern (winner_id, loser_id; undecided für unentschieden)",
+     "Comparison", 201, True, []),
 ]
 
 
@@ -42,17 +71,26 @@ def build_spec():
     from ..accounts.schemas import TokenRequestSchema
     from ..comments.schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema
     from ..consultations.schemas import ConsultationCreateSchema, ConsultationUpdateSchema
+    from ..polls import schemas as polls
+    from ..polls.services import question_types
 
     spec = APISpec(title="Beteiligung NRW API", version=__version__, openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Öffentliche Beteiligungen, Beiträge und Umfragen. Fehler haben die Form "
-                                        '{"error": {"code", "message", "fields"}}.'},
+                                        '{"error": {"code", "message", "fields"}}.\n\nAntworten je Fragetyp '
+                                        "(value in POST /polls/{id}/ballots):\n\n" + "\n".join(
+                                            f"- `{key}`: {qtype.value_doc}"
+                                            for key, qtype in sorted(question_types().types.items()))},
                    servers=[{"url": "/api/v1"}])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", ERROR)
     for name, schema in [("TokenRequest", TokenRequestSchema), ("ConsultationCreate", ConsultationCreateSchema),
                          ("ConsultationUpdate", ConsultationUpdateSchema), ("CommentCreate", CommentCreateSchema),
-                         ("CommentPatch", CommentPatchSchema), ("Vote", VoteSchema), ("Report", ReportSchema)]:
+                         ("CommentPatch", CommentPatchSchema), ("Vote", VoteSchema), ("Report", ReportSchema),
+                         ("PollCreate", polls.PollCreateSchema), ("PollPatch", polls.PollPatchSchema),
+                         ("AccessCodes", polls.AccessCodesSchema), ("Ballot", polls.BallotSchema),
+                         ("Problem", polls.ProblemSchema), ("ProblemPatch", polls.ProblemPatchSchema),
+                         ("Comparison", polls.ComparisonSchema)]:
         spec.components.schema(name, schema=schema)
     paths = {}
     for method, path, summary, body, status, token, params in OPERATIONS:

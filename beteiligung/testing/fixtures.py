@@ -251,8 +251,8 @@ def create_poll(db, create_region):
         poll.questions = built
         db.session.add(poll)
         db.session.flush()
-        for text in problems:
-            db.session.add(Problem(poll_id=poll.id, text=text, status="approved", moderated_at=now))
+        for statement in problems:
+            db.session.add(Problem(poll_id=poll.id, text=statement, status="approved", moderated_at=now))
         db.session.commit()
         return poll
 

@@ -63,5 +63,13 @@ class RaisingPlugin(Plugin):
     def render_slot(self, slot):
         raise RuntimeError("kaputt")
 
+    @hookimpl
+    def ballot_submitted(self, ballot):
+        raise RuntimeError("kaputt")
+
+    @hookimpl
+    def poll_closed(self, poll):
+        raise RuntimeError("kaputt")
+
 
 raise_on_import = False

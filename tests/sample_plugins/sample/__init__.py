@@ -6,7 +6,7 @@ from markupsafe import escape
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from beteiligung.plugin_api import Plugin, current_region, db, hookimpl
+from beteiligung.plugin_api import AnswerError, Cell, Plugin, QuestionType, current_region, db, hookimpl, share
 
 EVENTS = []  # what the hooks saw, for the tests
 
@@ -28,6 +28,32 @@ def index():
     return render_template("sample/index.html", region=region, count=count)
 
 
+class StarsType(QuestionType):
+    """One to three stars: the smallest possible plugin question type."""
+
+    label = "Sterne (1 bis 3)"
+    form_template = "sample/stars.html"
+    result_template = "sample/stars_result.html"
+    value_doc = "integer from 1 to 3"
+
+    def parse(self, question, value):
+        if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 3):
+            raise AnswerError("Bitte vergeben Sie 1 bis 3 Sterne.")
+        return [Cell(number=value)]
+
+    def from_form(self, question, form):
+        raw = form.get(f"q{question.id}", "")
+        return int(raw) if raw in ("1", "2", "3") else (raw or None)
+
+    def summarize(self, question, cells, respondents):
+        counts = {number: count for _option, number, count in cells}
+        return {"stars": [{"value": n, "count": counts.get(n, 0), "share": share(counts.get(n, 0), respondents)}
+                          for n in (1, 2, 3)]}
+
+    def csv_rows(self, question, summary):
+        return [(f"{item['value']} Sterne", "count", item["count"]) for item in summary["stars"]]
+
+
 class SamplePlugin(Plugin):
     title = "Beispiel"
     description = "Ein Plugin nur für die Tests."
@@ -41,8 +67,12 @@ class SamplePlugin(Plugin):
     poll_templates = (
         {"key": "mobilitaet", "title": "Mobilität im Dorf", "kind": "survey",
          "questions": [{"type": "single_choice", "text": "Wie kommen Sie zur Arbeit?",
-                        "options": ["Bus", "Rad", "Auto"]}]},
+                        "options": ["Bus", "Rad", "Auto"]},
+                       {"type": "sample.stars", "text": "Wie gefällt Ihnen der Dorfbus?", "required": True}]},
+        {"key": "probleme", "title": "Was drückt im Dorf?", "kind": "problem_definition",
+         "problems": ["Der Bus fährt nur zweimal am Tag", "Es gibt keinen sicheren Radweg zur Schule"]},
     )
+    question_types = {"stars": StarsType}
 
     @hookimpl
     def comment_created(self, comment, region):
@@ -51,6 +81,14 @@ class SamplePlugin(Plugin):
     @hookimpl
     def consultation_published(self, consultation, region):
         EVENTS.append(("consultation_published", region.slug, consultation.id))
+
+    @hookimpl
+    def ballot_submitted(self, ballot, poll, region):
+        EVENTS.append(("ballot_submitted", region.slug, poll.id))
+
+    @hookimpl
+    def poll_closed(self, poll, region):
+        EVENTS.append(("poll_closed", region.slug, poll.id))
 
     @hookimpl
     def comment_validators(self, body):
