@@ -7,8 +7,8 @@ is described in docs/plugins.md); anything else in the ``beteiligung`` package m
 from flask import g
 
 from . import __version__ as core_version
-from .charts import bar_chart, column_chart, format_number, line_chart
 from .accounts.models import User
+from .charts import bar_chart, column_chart, format_number, line_chart
 from .comments.models import Comment
 from .consultations.models import Consultation
 from .errors import Conflict, Invalid, NotAllowed, NotFound

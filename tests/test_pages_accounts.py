@@ -399,9 +399,12 @@ def test_cli_users_create_with_taken_email_fails_cleanly(runner, db, create_user
 
 
 def test_cli_demo_load_twice_does_not_duplicate_data(runner, db):
+    from beteiligung.polls.models import Ballot, Comparison, Poll
+
     def counts():
         db.session.expire_all()
-        return {model.__name__: _count(db, model) for model in (Region, Consultation, Comment, User)}
+        return {model.__name__: _count(db, model) for model in (Region, Consultation, Comment, User, Poll, Ballot,
+                                                                 Comparison)}
 
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
@@ -410,11 +413,12 @@ def test_cli_demo_load_twice_does_not_duplicate_data(runner, db):
     assert after_first["Consultation"] >= 10
     assert after_first["Comment"] > 0
     assert "admin@example.org" in first.output
+    assert after_first["Poll"] == 5 and after_first["Ballot"] >= 40 and after_first["Comparison"] > 0
 
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     assert counts() == after_first
-    assert "0 Regionen, 0 Beteiligungen und 0 Beiträge neu angelegt" in second.output
+    assert "0 Regionen, 0 Beteiligungen, 0 Beiträge und 0 Umfragen neu angelegt" in second.output
 
 
 def test_registration_ignores_spaces_around_the_email(client, db):

@@ -15,6 +15,7 @@ from ..plugins.services import enable_plugin, enabled_by_region
 from ..regions.models import Region
 from ..timeutil import utcnow
 from .content import CITIZENS, CONSULTATIONS, REGIONS
+from .polls import load_polls
 
 ADMIN = {"email": "admin@example.org", "pseudonym": "Plattform-Admin", "password": "demo-admin-2026"}
 MODERATOR_PASSWORD = "demo-moderation-2026"
@@ -127,8 +128,10 @@ def load_demo():
         created["comments"] += counter[0]
     db.session.flush()
     created["plugins"] = _enable_home_plugins(regions)
-    lines = [f"Demodaten: {created['regions']} Regionen, {created['consultations']} Beteiligungen und "
-             f"{created['comments']} Beiträge neu angelegt, {created['plugins']} Plugins in ihrer Region "
+    created["polls"] = load_polls(regions, moderators, list(users.values()))
+    lines = [f"Demodaten: {created['regions']} Regionen, {created['consultations']} Beteiligungen, "
+             f"{created['comments']} Beiträge und {created['polls']} Umfragen neu angelegt, "
+             f"{created['plugins']} Plugins in ihrer Region "
              "aktiviert (vorhandene bleiben unverändert).",
              "Demo-Zugänge (nur für die lokale Erprobung):"]
     lines += [f"  {role:<10} {email:<42} {password}" for role, email, password in credentials()]

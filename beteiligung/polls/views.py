@@ -45,9 +45,13 @@ def index():
     status = request.args.get("status") or None
     if status not in (None, "open", "closed", "draft"):
         status = None
-    page = paginate(services.poll_query(current_user, region, status), page_arg(),
+    raw = request.args.get("consultation", "")
+    consultation = db.session.get(Consultation, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 \
+        else None
+    page = paginate(services.poll_query(current_user, region, status, consultation), page_arg(),
                     current_app.config["POLLS_PER_PAGE"])
     return render_template("polls/index.html", page=page, regions=list_regions(), region=region, status=status,
+                           consultation=consultation,
                            moderated=_moderated_regions() if current_user.is_authenticated else [])
 
 
