@@ -311,6 +311,9 @@ def update_poll(user, poll, data):
             errors["phase"] = [_("Nur Problemsammlungen haben Phasen.")]
         elif data["phase"] not in ("collecting", "comparing"):
             errors["phase"] = [_("Erlaubt: collecting, comparing.")]
+    if (poll.kind == "survey" and opens_at is not None and poll.status == "draft"
+            and not (questions if questions is not None else poll.questions)):
+        errors.setdefault("questions", [_("Eine Umfrage mit Startdatum braucht mindestens eine Frage.")])
     if errors:
         raise Invalid(_("Bitte prüfen Sie die markierten Angaben."), errors)
     for key, value in meta.items():
@@ -669,7 +672,10 @@ def results(poll, moderator=False):
     if poll.kind == "problem_definition":
         total, ranked = ranking(poll)
         data["total_comparisons"] = total
-        data["total_ballots"] = total
+        # Participants: distinct accounts and access codes that compared (all deleted accounts count as one).
+        data["total_ballots"] = db.session.scalar(select(func.count()).select_from(
+            select(Comparison.user_id, Comparison.access_code_id).where(Comparison.poll_id == poll.id)
+            .distinct().subquery()))
         data["ranking"] = [{key: item[key] for key in ("problem_id", "text", "score", "low", "high", "comparisons",
                                                        "win_rate", "wins", "losses", "ties")} for item in ranked]
         return data

@@ -214,13 +214,16 @@ def _poll_form(poll=None):
     if not regions:
         abort(403)
     if poll is not None:
+        # Region, kind and template are chosen once, when the poll is created.
+        del form.region, form.kind, form.template
         regions = [poll.region]
-    form.region.choices = [(region.id, region.name) for region in regions]
-    templates = {}
-    for region in regions:
-        templates.update(services.templates_for(region))
-    form.template.choices = [("", _("Keine – leer beginnen"))] + [
-        (key, f"{template['title']} ({template['plugin']})") for key, template in sorted(templates.items())]
+    else:
+        form.region.choices = [(region.id, region.name) for region in regions]
+        templates = {}
+        for region in regions:
+            templates.update(services.templates_for(region))
+        form.template.choices = [("", _("Keine – leer beginnen"))] + [
+            (key, f"{template['title']} ({template['plugin']})") for key, template in sorted(templates.items())]
     consultations = db.session.execute(select(Consultation.id, Consultation.title).where(
         Consultation.region_id.in_([region.id for region in regions])).order_by(Consultation.title)).all()
     form.consultation_id.choices = [(0, _("Keine"))] + [(cid, title) for cid, title in consultations]
@@ -320,8 +323,8 @@ def edit(poll_id):
         data = _form_data(form)
         if data["title"] is None:
             data.pop("title")
-        if poll.status != "draft" and data["opens_at"] == poll.opens_at:
-            data.pop("opens_at")
+        if poll.status != "draft":
+            data.pop("opens_at")  # a running poll has begun; the form shows its start for information
         try:
             services.update_poll(current_user, poll, data)
             db.session.commit()
