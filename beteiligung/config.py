@@ -24,6 +24,10 @@ class Config:
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "60 per minute")
 
     # Rendered discussions, keyed by the consultation's revision (memory, or Redis with REDIS_URL).
+    # Plugins: the installed ones to load (comma-separated; unset: all), and whether a plugin that
+    # fails to load stops the start.
+    BETEILIGUNG_PLUGINS = os.environ.get("BETEILIGUNG_PLUGINS")
+    PLUGINS_STRICT = os.environ.get("PLUGINS_STRICT", "").lower() in ("1", "true", "yes")
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 600

@@ -28,6 +28,27 @@ def current_region():
     return g.region
 
 
+def poll_results(poll, moderator=False):
+    """A poll's results as the API returns them (moderators: with written answers)."""
+    from .polls.services import results
+
+    return results(poll, moderator=moderator)
+
+
+def results_csv_rows(poll, data):
+    """The rows (header first) of the results CSV for ``data = poll_results(poll)``."""
+    from .polls.services import csv_rows
+
+    return list(csv_rows(poll, data))
+
+
+def polls_query(region=None, status=None):
+    """A select() of the polls the public sees (no drafts), newest first; status draft|open|closed."""
+    from .polls.services import poll_query
+
+    return poll_query(None, region, status)
+
+
 def is_enabled(plugin_name, region):
     """Whether the named plugin is enabled in the region."""
     return plugin_name in enabled_names(region)
@@ -37,5 +58,6 @@ __all__ = [
     "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation", "DefinitionError", "Invalid",
     "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
     "bar_chart", "can_moderate", "column_chart", "core_version", "current_region", "db", "format_dt",
-    "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "require_moderator", "share",
+    "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "poll_results", "polls_query",
+    "require_moderator", "results_csv_rows", "share",
 ]

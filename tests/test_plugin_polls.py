@@ -52,6 +52,28 @@ def test_a_template_becomes_a_draft_poll_with_its_questions(api, regions, modera
     assert [o["label"] for o in poll["questions"][0]["options"]] == ["Bus", "Rad", "Auto"]
 
 
+def test_a_plugin_builds_template_questions_from_its_own_table(api, db, regions, moderator):
+    soest, aachen = regions
+    db.session.add_all([sample.SampleNote(region_id=soest.id, text="Rufbus"),
+                        sample.SampleNote(region_id=soest.id, text="Radweg"),
+                        sample.SampleNote(region_id=aachen.id, text="Anderswo")])
+    db.session.commit()
+    poll = api.post("/api/v1/polls", user=moderator, json={"region": "soest", "template": "sample:mobilitaet"})
+    questions = poll.get_json()["questions"]
+    assert [o["label"] for o in questions[-1]["options"]] == ["Rufbus", "Radweg"]
+
+
+def test_a_failing_template_builder_is_a_clear_refusal(api, app, db, regions, moderator):
+    def explode(key, template, region):
+        raise RuntimeError("kaputt")
+
+    app.extensions["beteiligung.plugins"].plugins["sample"].prepare_poll_template = explode
+    error = error_of(api.post("/api/v1/polls", user=moderator,
+                              json={"region": "soest", "template": "sample:mobilitaet"}), 422)
+    assert "Vorlage" in error["fields"]["template"][0]
+    assert count(db, Poll) == 0
+
+
 def test_template_fields_can_be_overridden(api, regions, moderator):
     poll = api.post("/api/v1/polls", user=moderator, json={
         "region": "soest", "template": "sample:mobilitaet", "title": "Mobilität in Ense",

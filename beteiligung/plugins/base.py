@@ -36,6 +36,16 @@ class Plugin:
     #: ``plugin_api.QuestionType``), used in polls as ``<name>.matrix`` where the plugin is enabled
     question_types = {}
 
+    def prepare_poll_template(self, key, template, region):
+        """Adjust one of this plugin's templates just before a moderator's poll is made from it.
+
+        ``key`` is the template's own key (without the plugin name), ``template`` a copy of its
+        validated definition, ``region`` where the poll is created. Return the definition to use,
+        e.g. with questions generated from the plugin's own tables. The result is checked like any
+        poll definition. Default: the template unchanged.
+        """
+        return template
+
     def __init__(self, name, app):
         self.name = name
         self.app = app

@@ -4,6 +4,7 @@ Pages and the JSON API call these functions; they check who may act (policy), va
 leave committing to the caller.
 """
 
+import copy
 import random
 import secrets
 from dataclasses import asdict, dataclass
@@ -20,6 +21,7 @@ from ..errors import Conflict, Invalid, NotAllowed, NotFound, Unauthorized
 from ..extensions import db
 from ..markup import clean_text
 from ..plugins.services import enabled_names, registry
+from ..plugins.templates import PollTemplateSchema
 from ..policy import can_moderate, is_authenticated, require_moderator
 from ..timeutil import utcnow
 from .models import AccessCode, Answer, Ballot, Comparison, Option, Poll, Problem, Question
@@ -270,7 +272,15 @@ def _template(region, key, errors):
     if template is None or template["plugin"] not in enabled_names(region):
         errors["template"] = [_("Diese Vorlage gibt es in der Region nicht.")]
         return None
-    return template
+    plugin = registry().plugins[template["plugin"]]
+    try:
+        prepared = plugin.prepare_poll_template(key.split(":", 1)[1], copy.deepcopy(template), region)
+        return dict(PollTemplateSchema().load({k: v for k, v in prepared.items() if k != "plugin"}),
+                    plugin=template["plugin"])
+    except Exception:  # noqa: BLE001 - a failing plugin must not take the page down
+        current_app.logger.exception("Plugin %s: prepare_poll_template(%s) failed", template["plugin"], key)
+        errors["template"] = [_("Aus dieser Vorlage lässt sich gerade keine Umfrage erstellen.")]
+        return None
 
 
 def templates_for(region):
@@ -697,7 +707,12 @@ def results(poll, moderator=False):
         if qtype is not None and not item["withheld"]:
             item.update(qtype.summarize(question, cells.get(question.id, []), answered))
         if moderator and question.id in texts:
-            item["texts"] = texts[question.id]
+            item["texts"] = [text for _option, text in texts[question.id]]
+            if any(option_id is not None for option_id, _text in texts[question.id]):
+                by_option = {}
+                for option_id, text in texts[question.id]:
+                    by_option.setdefault(option_id, []).append(text)
+                item["texts_by_option"] = by_option
         data["questions"].append(item)
     return data
 
@@ -706,14 +721,19 @@ TEXTS_PER_QUESTION = 500
 
 
 def _texts(poll):
-    """Written answers (free text, "other") for moderators: the latest per question, one query."""
-    numbered = (select(Answer.question_id, Answer.text, func.row_number().over(
+    """Written answers (free text, "other", remarks) for moderators: the latest per question, one query.
+
+    {question_id: [(option_id, text)]}; option_id says which item a remark belongs to (None: the
+    question as a whole, or "other").
+    """
+    numbered = (select(Answer.question_id, Answer.option_id, Answer.text, func.row_number().over(
         partition_by=Answer.question_id, order_by=Answer.id.desc()).label("n"))
         .where(Answer.poll_id == poll.id, Answer.text.is_not(None)).subquery())
     texts = {}
-    for question_id, text in db.session.execute(
-            select(numbered.c.question_id, numbered.c.text).where(numbered.c.n <= TEXTS_PER_QUESTION)):
-        texts.setdefault(question_id, []).append(text)
+    for question_id, option_id, text in db.session.execute(
+            select(numbered.c.question_id, numbered.c.option_id, numbered.c.text)
+            .where(numbered.c.n <= TEXTS_PER_QUESTION)):
+        texts.setdefault(question_id, []).append((option_id, text))
     return texts
 
 

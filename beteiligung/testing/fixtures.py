@@ -86,7 +86,8 @@ def app_config():
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "plugins(*names): load only these installed plugins in the app fixture")
+    config.addinivalue_line("markers", "plugins(*names): load these installed plugins in the app fixture "
+                                       "(without the marker: none)")
 
 
 @pytest.fixture
@@ -94,6 +95,10 @@ def app(request, database_url, app_config, tmp_path):
     marker = request.node.get_closest_marker("plugins")
     if marker is not None:
         app_config = dict(app_config, BETEILIGUNG_PLUGINS=",".join(marker.args))
+    elif "BETEILIGUNG_PLUGINS" not in app_config and "PLUGIN_ENTRY_POINTS" not in app_config:
+        # Without the marker no installed plugin is loaded: the core's tests do not change with
+        # what happens to be installed, and a plugin's tests say which plugins they need.
+        app_config = dict(app_config, BETEILIGUNG_PLUGINS="")
     app = create_app(make_test_config(database_url, **app_config))
     app.instance_path = str(tmp_path)
     app.test_client_class = IsolatedClient

@@ -74,6 +74,15 @@ class SamplePlugin(Plugin):
     )
     question_types = {"stars": StarsType}
 
+    def prepare_poll_template(self, key, template, region):
+        """The region's notes become the options of one more question (a template built from plugin data)."""
+        notes = db.session.scalars(select(SampleNote.text).where(SampleNote.region_id == region.id)
+                                   .order_by(SampleNote.id)).all()
+        if key == "mobilitaet" and len(notes) >= 2:
+            template["questions"].append({"type": "single_choice", "text": "Welche Notiz ist am wichtigsten?",
+                                          "options": notes})
+        return template
+
     @hookimpl
     def comment_created(self, comment, region):
         EVENTS.append(("comment_created", region.slug, comment.id))
