@@ -221,6 +221,30 @@ def create_comment(db):
     return create
 
 
+@pytest.fixture
+def enable_plugin(db):
+    """enable_plugin(region, name): switch a loaded plugin on in a region (as an administrator would)."""
+    from beteiligung.plugins.services import enable_plugin as service
+
+    def enable(region, name):
+        service(None, region, name)
+        db.session.commit()
+
+    return enable
+
+
+@pytest.fixture
+def disable_plugin(db):
+    """disable_plugin(region, name): switch a plugin off in a region."""
+    from beteiligung.plugins.services import disable_plugin as service
+
+    def disable(region, name):
+        service(None, region, name)
+        db.session.commit()
+
+    return disable
+
+
 SAMPLE_QUESTIONS = [
     {"type": "single_choice", "text": "Wie kommen Sie meistens in die Innenstadt?", "required": True,
      "options": ["Zu Fuß", "Fahrrad", "Bus und Bahn", "Auto"], "allow_other": True},
