@@ -82,7 +82,8 @@ def test_moderator_sees_written_answers_public_only_counts(api, create_poll, cre
         api.post(f"/api/v1/polls/{poll.id}/ballots", user=create_user(), json=answers_for(poll, text=f"Idee {i}"))
     public = {q["type"]: q for q in api.get(f"/api/v1/polls/{poll.id}/results").get_json()["questions"]}
     assert "texts" not in public["text"]
-    private = {q["type"]: q for q in api.get(f"/api/v1/polls/{poll.id}/results", user=moderator).get_json()["questions"]}
+    response = api.get(f"/api/v1/polls/{poll.id}/results", user=moderator)
+    private = {q["type"]: q for q in response.get_json()["questions"]}
     assert sorted(private["text"]["texts"]) == [f"Idee {i}" for i in range(5)]
 
 
