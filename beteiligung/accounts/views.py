@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -66,6 +66,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
+            session.pop("poll_codes", None)  # a workshop code belongs to the person before
             login_user(user)
             flash(_("Sie sind angemeldet."), "success")
             return redirect(_safe_next(request.args.get("next")), code=303)
@@ -80,6 +81,7 @@ def login():
 @login_required
 def logout():
     logout_user()
+    session.pop("poll_codes", None)
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("consultations.index"), code=303)
 

@@ -5,9 +5,11 @@ notice for administrators; in strict mode (``PLUGINS_STRICT``, ``flask plugins c
 problem raises ``PluginError``. Loading reads no database.
 """
 
+import importlib.util
 import logging
 import re
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pluggy
 from flask import Blueprint
@@ -23,6 +25,20 @@ from .templates import PollTemplateSchema
 GROUP = "beteiligung.plugins"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 log = logging.getLogger("beteiligung.plugins")
+
+
+def _conventional_migrations(module):
+    """``<package>/migrations`` of an entry point's top-level package, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(module.split(".")[0])
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        folder = Path(location) / "migrations"
+        if folder.is_dir() and any(folder.glob("*.py")):
+            return folder
+    return None
 
 
 class PluginError(Exception):
@@ -217,7 +233,22 @@ class PluginRegistry:
     # --- facts ---------------------------------------------------------------------------------
 
     def migration_folders(self):
-        return [str(type(p).resolve_path(type(p).migrations)) for p in self.plugins.values() if type(p).migrations]
+        """The migration folders of the loaded plugins and of installed plugins that are not loaded.
+
+        A database may hold revisions of every installed plugin (``flask db upgrade`` applies them
+        all), also of one left out by ``BETEILIGUNG_PLUGINS``; Alembic must still find them. A plugin
+        that is installed but not loaded is not imported: its folder is found by the convention
+        ``<package>/migrations``.
+        """
+        folders = [str(type(p).resolve_path(type(p).migrations)) for p in self.plugins.values()
+                   if type(p).migrations]
+        for entry_point in entry_points(group=GROUP):
+            if entry_point.name in self.plugins:
+                continue
+            folder = _conventional_migrations(entry_point.module)
+            if folder is not None and str(folder) not in folders:
+                folders.append(str(folder))
+        return folders
 
     # --- calling hooks -------------------------------------------------------------------------
 

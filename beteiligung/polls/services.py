@@ -181,9 +181,16 @@ def _consultation(region, consultation_id, errors):
     return consultation
 
 
-def build_questions(region, definitions, errors):
-    """Question objects from definitions ({type, text, required, options, settings, allow_other})."""
-    types = available_types(region)
+def build_questions(region, definitions, errors, keep_types=()):
+    """Question objects from definitions ({type, text, required, options, settings, allow_other}).
+
+    New questions may use the types available in the region; ``keep_types`` are types the poll
+    already uses, which stay allowed (a plugin disabled later must not lock a draft's questions).
+    """
+    types = dict(available_types(region))
+    for key in keep_types:
+        if question_types().get(key) is not None:
+            types.setdefault(key, question_types().get(key))
     if len(definitions) > QUESTIONS_MAX:
         errors["questions"] = [_("Höchstens %(n)d Fragen.", n=QUESTIONS_MAX)]
         return []
@@ -315,7 +322,8 @@ def update_poll(user, poll, data):
             raise Conflict(_("An dieser Umfrage haben bereits Menschen teilgenommen. Die Fragen können "
                              "deshalb nicht mehr geändert werden."))
         else:
-            questions = build_questions(poll.region, data["questions"], errors)
+            questions = build_questions(poll.region, data["questions"], errors,
+                                        keep_types={question.type for question in poll.questions})
     if "phase" in data:
         if poll.kind != "problem_definition":
             errors["phase"] = [_("Nur Problemsammlungen haben Phasen.")]

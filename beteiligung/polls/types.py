@@ -14,6 +14,7 @@ The core registers its five types here; a plugin adds its own through its class 
 - ``form_template`` and ``result_template`` render the question on pages without JavaScript.
 """
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -238,7 +239,7 @@ class Scale(QuestionType):
 
     def from_form(self, question, form):
         raw = form.get(f"q{question.id}", "")
-        return int(raw) if raw.lstrip("-").isascii() and raw.lstrip("-").isdigit() and len(raw) < 4 else (raw or None)
+        return int(raw) if re.fullmatch(r"-?[0-9]{1,2}", raw) else (raw or None)
 
     def summarize(self, question, cells, respondents):
         counts = {}

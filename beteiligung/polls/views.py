@@ -129,6 +129,10 @@ def enter_code(poll_id):
             code = services.code_for(form.code.data)
             if code.poll_id != poll.id:
                 raise Invalid(_("Dieser Zugangscode gilt für eine andere Umfrage."))
+            if poll.audience == "accounts":
+                raise Invalid(_("An dieser Umfrage nehmen nur angemeldete Personen teil."))
+            if code.used_at is not None and poll.kind == "survey":
+                raise Invalid(_("Dieser Zugangscode wurde bereits verwendet."))
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -148,8 +152,13 @@ def submit_problem(poll_id):
     if not form.validate_on_submit():
         flash(_("Bitte beschreiben Sie das Problem in 10 bis 500 Zeichen."), "error")
         return redirect(url_for(".show", poll_id=poll.id), code=303)
-    services.submit_problem(participant_for(poll), poll, form.text.data)
-    db.session.commit()
+    try:
+        services.submit_problem(participant_for(poll), poll, form.text.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".show", poll_id=poll.id), code=303)
     flash(_("Danke! Ihr Problem wird von der Moderation geprüft und dann zum Vergleich freigegeben."), "success")
     return redirect(url_for(".show", poll_id=poll.id), code=303)
 
@@ -300,6 +309,13 @@ def _definition_from_form(form):
         settings = {"top": form.top.data}
     elif kind == "text" and form.max_length.data:
         settings = {"max_length": form.max_length.data}
+    elif "." in (kind or ""):
+        # A plugin's type: pass on the generic fields that were filled in; its clean_definition decides.
+        labels = {str(step): text.strip() for step, text in ((form.minimum.data, form.low_label.data),
+                                                              (form.maximum.data, form.high_label.data))
+                  if step is not None and text and text.strip()}
+        settings = {key: value for key, value in (("min", form.minimum.data), ("max", form.maximum.data),
+                                                  ("labels", labels or None)) if value is not None}
     options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
     return {"type": kind, "text": form.text.data, "help_text": form.help_text.data or "",
             "required": form.required.data, "allow_other": form.allow_other.data, "options": options,
@@ -374,8 +390,14 @@ def change_question(poll_id, index):
         definitions.pop(index)
     elif index > 0:
         definitions[index - 1], definitions[index] = definitions[index], definitions[index - 1]
-    services.update_poll(current_user, poll, {"questions": definitions})
-    db.session.commit()
+    try:
+        services.update_poll(current_user, poll, {"questions": definitions})
+        db.session.commit()
+    except Invalid as error:
+        db.session.rollback()
+        messages = [m for values in error.fields.values() for m in values]
+        flash(" ".join([error.message, *messages]), "error")
+        return redirect(url_for(".edit", poll_id=poll.id) + "#fragen", code=303)
     flash(_("Die Frage wurde entfernt.") if action == "remove" else _("Die Reihenfolge wurde geändert."), "success")
     return redirect(url_for(".edit", poll_id=poll.id) + "#fragen", code=303)
 
