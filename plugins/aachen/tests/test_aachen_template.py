@@ -102,25 +102,40 @@ def test_the_edit_page_offers_the_matrix_type_in_aachen_but_not_in_soest(client,
     assert "aachen.matrix" not in client.get(f"/umfragen/{there.id}/bearbeiten").get_data(as_text=True)
 
 
-def test_a_matrix_question_added_on_the_edit_page_gets_the_default_scale(client, auth, db, regions, moderator,
-                                                                         create_poll):
+def test_a_matrix_question_added_on_the_edit_page_takes_the_scale_fields(client, auth, db, regions, moderator,
+                                                                        create_poll):
     aachen, _soest = regions
     poll = create_poll(region=aachen, status="draft", questions=[])
     auth.login(moderator)
     response = client.post(f"/umfragen/{poll.id}/fragen", data={
         "question-type": "aachen.matrix", "question-text": "Wie hilfreich wären diese Angebote für Sie?",
         "question-options": "Kurse der VHS Aachen\nSprechstunde im Medienzentrum\nOnline-Selbstlernkurse",
-        # The core maps these fields to settings of its own types only; a matrix gets its defaults.
-        "question-minimum": "0", "question-maximum": "10", "question-required": "y"})
+        # The page's generic scale fields reach a plugin type's settings; its clean_definition checks them.
+        "question-minimum": "0", "question-maximum": "10", "question-low_label": "gar nicht",
+        "question-high_label": "sehr", "question-required": "y"})
     assert response.status_code == 303
     db.session.refresh(poll)
     question = poll.questions[0]
     assert question.type == "aachen.matrix" and question.required
-    assert question.settings == {"min": 1, "max": 5, "labels": {"1": "trifft gar nicht zu", "5": "trifft voll zu"}}
+    assert question.settings["min"] == 0 and question.settings["max"] == 10
+    assert question.settings["labels"] == {"0": "gar nicht", "10": "sehr"}
     assert [option.label for option in question.options] == ["Kurse der VHS Aachen", "Sprechstunde im Medienzentrum",
                                                              "Online-Selbstlernkurse"]
     page = client.get(f"/umfragen/{poll.id}/bearbeiten").get_data(as_text=True)
     assert "Wie hilfreich wären diese Angebote für Sie?" in page and "(Matrixfrage, Pflicht)" in page
+
+
+def test_a_matrix_question_added_on_the_edit_page_without_scale_gets_the_default(client, auth, db, regions,
+                                                                                moderator, create_poll):
+    aachen, _soest = regions
+    poll = create_poll(region=aachen, status="draft", questions=[])
+    auth.login(moderator)
+    client.post(f"/umfragen/{poll.id}/fragen", data={
+        "question-type": "aachen.matrix", "question-text": "Wie hilfreich wären diese Angebote für Sie?",
+        "question-options": "Kurse der VHS Aachen\nOnline-Selbstlernkurse"})
+    db.session.refresh(poll)
+    assert poll.questions[0].settings == {"min": 1, "max": 5,
+                                          "labels": {"1": "trifft gar nicht zu", "5": "trifft voll zu"}}
 
 
 def test_a_matrix_question_with_one_item_is_refused_on_the_edit_page(client, auth, db, regions, moderator,
