@@ -13,12 +13,13 @@ from .comments.models import Comment
 from .consultations.models import Consultation
 from .errors import Conflict, Invalid, NotAllowed, NotFound
 from .extensions import db
+from .markup import clean_text
 from .plugins.base import Plugin
 from .plugins.hookspecs import hookimpl
 from .plugins.services import enabled_names
 from .policy import can_moderate, require_moderator
 from .polls.models import Answer, Ballot, Option, Poll, Question
-from .polls.types import AnswerError, Cell, DefinitionError, QuestionType, int_setting, share
+from .polls.types import AnswerError, Cell, DefinitionError, QuestionType, int_setting, share, strict_int
 from .regions.models import Region
 from .templating import format_dt
 
@@ -57,7 +58,7 @@ def is_enabled(plugin_name, region):
 __all__ = [
     "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation", "DefinitionError", "Invalid",
     "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
-    "bar_chart", "can_moderate", "column_chart", "core_version", "current_region", "db", "format_dt",
+    "bar_chart", "can_moderate", "clean_text", "column_chart", "core_version", "current_region", "db", "format_dt",
     "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "poll_results", "polls_query",
-    "require_moderator", "results_csv_rows", "share",
+    "require_moderator", "results_csv_rows", "share", "strict_int",
 ]

@@ -67,6 +67,7 @@ class QuestionType:
     form_template = "polls/questions/text.html"
     result_template = "polls/results/choice.html"
     value_doc = ""          # how an answer looks in the JSON API
+    shows_own_texts = False  # True: the result template shows the written answers itself (moderators)
 
     def clean_definition(self, definition):
         """Normalised settings of a question definition ``{"settings", "options", "allow_other", …}``."""

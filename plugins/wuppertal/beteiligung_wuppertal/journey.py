@@ -1,0 +1,206 @@
+"""The question type "Bürgerreise": the steps of one municipal service, each rated on a feeling scale.
+
+The question's options are the touchpoints, in order. An answer rates the touchpoints the
+participant went through; each rating is one cell ``(touchpoint, feeling, remark)``.
+"""
+
+import re
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from beteiligung.plugin_api import (
+    Answer,
+    AnswerError,
+    Cell,
+    DefinitionError,
+    QuestionType,
+    clean_text,
+    db,
+    int_setting,
+    share,
+    strict_int,
+)
+
+REMARK_MAX = 500
+DEFAULT_LABELS = {"1": "sehr schlecht", "2": "schlecht", "3": "neutral", "4": "gut", "5": "sehr gut"}
+#: a touchpoint whose mean is at most this far above the lowest mean counts as one of the weakest
+CLOSE_TO_LOWEST = 0.25
+ENTRY_KEYS = {"touchpoint", "feeling", "remark"}
+# Control characters (PostgreSQL refuses NUL) and unpaired surrogates, as the core cleans its texts.
+_FORM_INT = re.compile(r"-?[0-9]{1,3}")
+
+
+def clean_remark(text):
+    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def default_labels(low, high):
+    """Words for the feelings when the moderator gave none: the usual five, or the ends and the middle."""
+    if (low, high) == (1, 5):
+        return dict(DEFAULT_LABELS)
+    labels = {str(low): "sehr schlecht", str(high): "sehr gut"}
+    if (low + high) % 2 == 0:
+        labels[str((low + high) // 2)] = "neutral"
+    return labels
+
+
+class JourneyType(QuestionType):
+    label = "Bürgerreise (Schritte eines Behördengangs bewerten)"
+    has_options = True
+    min_options = 2
+    max_options = 12
+    form_template = "wuppertal/journey.html"
+    result_template = "wuppertal/journey_result.html"
+    shows_own_texts = True  # remarks are shown per touchpoint, not as the core's flat list
+    value_doc = ("list in touchpoint order of {\"touchpoint\": option id, \"feeling\": integer from settings.min "
+                 "to settings.max, \"remark\"?: text of at most 500 characters}; touchpoints not experienced are "
+                 "left out, at least one; settings min, max (default 1 to 5), labels {\"1\": \"sehr schlecht\", …}")
+
+    # --- definition ----------------------------------------------------------------------------
+
+    def clean_definition(self, definition):
+        settings = definition.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise DefinitionError("Die Einstellungen einer Bürgerreise sind ein Objekt mit min, max und labels.")
+        low = int_setting(settings, "min", 1, -10, 10)
+        high = int_setting(settings, "max", 5, -10, 10)
+        if not low < high or high - low > 10:
+            raise DefinitionError("Die Gefühlsskala braucht 2 bis 11 Stufen (min kleiner als max).")
+        labels = settings.get("labels")
+        if labels is None or labels == {}:
+            return {"min": low, "max": high, "labels": default_labels(low, high)}
+        if not isinstance(labels, dict):
+            raise DefinitionError("labels muss ein Objekt sein, z. B. {\"1\": \"sehr schlecht\"}.")
+        clean = {}
+        for key, text in labels.items():
+            if not (isinstance(key, str) and re.fullmatch(r"-?[0-9]{1,2}", key) and low <= int(key) <= high):
+                raise DefinitionError(f"Beschriftungen gibt es nur für die Stufen {low} bis {high}.")
+            text = clean_remark(text) if isinstance(text, str) else ""
+            if not 1 <= len(text) <= 60:
+                raise DefinitionError("Eine Beschriftung der Gefühlsskala hat 1 bis 60 Zeichen.")
+            clean[str(int(key))] = text
+        return {"min": low, "max": high, "labels": clean}
+
+    def bounds(self, question):
+        return question.settings.get("min", 1), question.settings.get("max", 5)
+
+    def steps(self, question):
+        """(value, word) for every step of the feeling scale, worst first."""
+        low, high = self.bounds(question)
+        labels = question.settings.get("labels") or default_labels(low, high)
+        return [(value, labels.get(str(value), "")) for value in range(low, high + 1)]
+
+    # --- answers -------------------------------------------------------------------------------
+
+    def parse(self, question, value):
+        if not isinstance(value, list):
+            raise AnswerError("Bitte geben Sie Ihre Bewertungen als Liste an, je Schritt "
+                              "{\"touchpoint\": …, \"feeling\": …}.")
+        if not value:
+            return None
+        options = self.options_by_id(question)
+        low, high = self.bounds(question)
+        rated = {}
+        for entry in value:
+            if not isinstance(entry, dict) or not set(entry) <= ENTRY_KEYS:
+                raise AnswerError("Jede Bewertung besteht aus touchpoint, feeling und optional remark.")
+            touchpoint = entry.get("touchpoint")
+            if not strict_int(touchpoint) or touchpoint not in options:
+                raise AnswerError("Dieser Schritt gehört nicht zu dieser Frage.")
+            if touchpoint in rated:
+                raise AnswerError("Jeden Schritt können Sie nur einmal bewerten.")
+            label = options[touchpoint].label
+            remark = entry.get("remark")
+            if remark is not None and not isinstance(remark, str):
+                raise AnswerError(f"Ihre Anmerkung zu „{label}“ muss ein Text sein.")
+            remark = clean_remark(remark) if remark else ""
+            feeling = entry.get("feeling")
+            if feeling is None and remark:
+                raise AnswerError(f"Bitte bewerten Sie auch den Schritt „{label}“, zu dem Sie eine Anmerkung "
+                                  f"geschrieben haben.")
+            if not strict_int(feeling) or not low <= feeling <= high:
+                raise AnswerError(f"Bitte bewerten Sie den Schritt „{label}“ mit einem Wert von {low} bis {high}.")
+            if len(remark) > REMARK_MAX:
+                raise AnswerError(f"Ihre Anmerkung zu „{label}“ darf höchstens {REMARK_MAX} Zeichen lang sein "
+                                  f"(sie hat {len(remark)}).")
+            rated[touchpoint] = Cell(option_id=touchpoint, number=feeling, text=remark or None)
+        return [rated[option.id] for option in question.options if option.id in rated]
+
+    def from_form(self, question, form):
+        """Fields ``q<id>_<option id>`` (the feeling; empty: not experienced) and ``q<id>_<option id>_remark``."""
+        entries = []
+        for option in question.options:
+            field = f"q{question.id}_{option.id}"
+            raw = (form.get(field) or "").strip()
+            remark = form.get(f"{field}_remark") or ""
+            entry = {"touchpoint": option.id}
+            if raw:
+                entry["feeling"] = int(raw) if _FORM_INT.fullmatch(raw) else raw
+            if remark.strip():
+                entry["remark"] = remark
+            if len(entry) > 1:
+                entries.append(entry)
+        return entries or None
+
+    # --- results -------------------------------------------------------------------------------
+
+    def remark_counts(self, question):
+        """{option id: number of remarks}: one grouped query for the whole question."""
+        return dict(db.session.execute(
+            select(Answer.option_id, func.count())
+            .where(Answer.poll_id == question.poll_id, Answer.question_id == question.id, Answer.text.is_not(None))
+            .group_by(Answer.option_id)).all())
+
+    def summarize(self, question, cells, respondents):
+        """Per touchpoint: ratings, mean, share of negative ratings, remarks; small touchpoints withheld.
+
+        The weakest touchpoints are those whose mean is at most 0.25 above the lowest mean (when at
+        least two touchpoints are shown), and every touchpoint whose mean is below the scale's midpoint.
+        """
+        min_group = current_app.config["POLL_MIN_GROUP_SIZE"]
+        low, high = self.bounds(question)
+        midpoint = (low + high) / 2
+        steps = self.steps(question)
+        ratings = {}
+        for option_id, number, count in cells:
+            if option_id is not None and number is not None:
+                by_feeling = ratings.setdefault(option_id, {})
+                by_feeling[number] = by_feeling.get(number, 0) + count
+        remarks = self.remark_counts(question)
+        touchpoints = []
+        for step, option in enumerate(question.options, start=1):
+            counts = ratings.get(option.id, {})
+            total = sum(counts.values())
+            entry = {"option_id": option.id, "step": step, "label": option.label, "withheld": total < min_group,
+                     "count": None, "mean": None, "negative_share": None, "remarks": None, "distribution": None,
+                     "weakest": False}
+            if not entry["withheld"]:
+                negative = sum(count for feeling, count in counts.items() if feeling < midpoint)
+                entry.update(
+                    count=total, mean=round(sum(f * c for f, c in counts.items()) / total, 2),
+                    negative_share=share(negative, total), remarks=remarks.get(option.id, 0),
+                    distribution=[{"value": value, "label": word, "count": counts.get(value, 0),
+                                   "share": share(counts.get(value, 0), total)} for value, word in steps])
+            touchpoints.append(entry)
+        shown = [entry for entry in touchpoints if entry["mean"] is not None]
+        if shown:
+            lowest = min(entry["mean"] for entry in shown)
+            for entry in shown:
+                entry["weakest"] = ((len(shown) > 1 and round(entry["mean"] - lowest, 2) <= CLOSE_TO_LOWEST)
+                                    or entry["mean"] < midpoint)
+        return {"scale": {"min": low, "max": high, "midpoint": midpoint,
+                          "labels": {str(value): word for value, word in steps if word}},
+                "touchpoints": touchpoints,
+                "weakest": [entry["option_id"] for entry in touchpoints if entry["weakest"]]}
+
+    def chart_labels(self, item):
+        """The words of the feeling scale for the y axis of the journey curve ({value: word})."""
+        return {int(value): word for value, word in item["scale"]["labels"].items()}
+
+    def csv_rows(self, question, summary):
+        rows = []
+        for entry in summary["touchpoints"]:
+            rows += [(entry["label"], "mean", entry["mean"]), (entry["label"], "count", entry["count"]),
+                     (entry["label"], "remarks", entry["remarks"])]
+        return rows
