@@ -22,6 +22,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "60 per minute")
+    # Requests with workshop access codes (API) and code entries (pages), per client address.
+    ACCESS_CODE_RATE_LIMIT = os.environ.get("ACCESS_CODE_RATE_LIMIT", "120 per minute")
 
     # Rendered discussions, keyed by the consultation's revision (memory, or Redis with REDIS_URL).
     # Plugins: the installed ones to load (comma-separated; unset: all), and whether a plugin that

@@ -2,7 +2,7 @@
 
 import pytest
 from api_support import count, error_of
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sample_plugins import sample
 
 from beteiligung.plugins.registry import PluginRegistry
@@ -22,6 +22,8 @@ def app_config():
 @pytest.fixture(autouse=True)
 def migrated(app):
     upgrade(revision="heads")
+    yield
+    downgrade(revision="sample@base")  # the sample plugin exists only here (see tests/test_plugins.py)
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,11 @@ def app_config():
 
 @pytest.fixture(autouse=True)
 def migrated(app):
-    """The sample plugin's table, created by its own migration (the session database has only the core)."""
+    """The sample plugin's table, created by its own migration, and dropped again afterwards: the sample
+    plugin exists only in these tests, and other tests' apps must not meet its revision in the database."""
     upgrade(revision="heads")
+    yield
+    downgrade(revision="sample@base")
 
 
 @pytest.fixture

@@ -41,3 +41,28 @@ def test_api_writes_are_limited_per_token(client, db, create_user, create_consul
     assert other.status_code == 201
     db.session.refresh(consultation)
     assert consultation.comment_count == 3
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "WRITE_RATE_LIMIT": "100 per minute",
+                                         "ACCESS_CODE_RATE_LIMIT": "3 per minute"}])
+def test_guessing_access_codes_is_limited_per_address(client, db, create_poll):
+    poll = create_poll(audience="access_codes")
+    guesses = [client.post(f"/api/v1/polls/{poll.id}/ballots", json={"answers": []},
+                           headers={"Authorization": f"AccessCode GUES-S00{i}"}).status_code for i in range(3)]
+    fourth = client.post(f"/api/v1/polls/{poll.id}/ballots", json={"answers": []},
+                         headers={"Authorization": "AccessCode GUES-S009"})
+    page = [client.post(f"/umfragen/{poll.id}/zugangscode", data={"code": f"RATE-N00{i}"}).status_code
+            for i in range(4)]
+
+    assert guesses == [401, 401, 401]
+    assert fourth.status_code == 429 and fourth.json["error"]["code"] == "rate_limited"
+    assert page[:3] == [303, 303, 303] and page[3] == 429
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "WRITE_RATE_LIMIT": "100 per minute",
+                                         "ACCESS_CODE_RATE_LIMIT": "3 per minute"}])
+def test_the_code_limit_leaves_account_requests_alone(client, create_poll, create_user, api_headers):
+    poll = create_poll()
+    headers = api_headers(create_user())
+    statuses = {client.get(f"/api/v1/polls/{poll.id}/pair", headers=headers).status_code for _ in range(5)}
+    assert 429 not in statuses

@@ -50,15 +50,20 @@ def init_plugins(app):
         registry.call("cli_commands", {name}, cli=app.cli)
 
     migrate = app.extensions["migrate"].migrate
-
-    @migrate.configure
-    def plugin_migrations(config):
-        core = config.get_main_option("script_location") + "/versions"
-        config.set_main_option("path_separator", "os")
-        config.set_main_option("version_locations", os.pathsep.join([core, *registry.migration_folders()]))
-        return config
+    if _plugin_migrations not in migrate.configure_callbacks:
+        # Flask-Migrate keeps one list of callbacks for every app: register once, and let the
+        # callback ask the app it runs for (current_app) which plugins it has.
+        migrate.configure(_plugin_migrations)
 
     return registry
+
+
+def _plugin_migrations(config):
+    core = config.get_main_option("script_location") + "/versions"
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations",
+                           os.pathsep.join([core, *get_registry().migration_folders()]))
+    return config
 
 
 def render_slot(slot, region, **context):

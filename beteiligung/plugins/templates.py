@@ -20,7 +20,9 @@ class QuestionTemplateSchema(Schema):
 
     type = fields.String(required=True, validate=QUESTION_TYPE)
     text = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    help_text = fields.String(load_default="", validate=validate.Length(max=1000))
     required = fields.Boolean(load_default=False)
+    allow_other = fields.Boolean(load_default=False)
     options = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
     settings = fields.Dict(keys=fields.String(), load_default=dict)
 

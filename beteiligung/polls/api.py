@@ -34,7 +34,28 @@ def _write_limit():
 
 
 def _participant_key():
+    """Rate limits count per token or per access code – however the code is spelled."""
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "accesscode":
+        return "code:" + services.normalise_code(value)
     return request.headers.get("Authorization") or request.remote_addr or "anonymous"
+
+
+def _address_key():
+    return request.remote_addr or "anonymous"
+
+
+def _code_limit():
+    return current_app.config["ACCESS_CODE_RATE_LIMIT"]
+
+
+def _not_a_code_request():
+    return request.headers.get("Authorization", "").partition(" ")[0].lower() != "accesscode"
+
+
+# Guessing codes: every guessed code has its own bucket above, so requests with codes are also
+# limited per client address (generous: a whole workshop may share one address).
+code_limit = limiter.limit(_code_limit, key_func=_address_key, exempt_when=_not_a_code_request)
 
 
 def participant():
@@ -137,6 +158,7 @@ def create_access_codes(poll_id):
 
 @bp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
 @limiter.limit(_write_limit, key_func=_participant_key)
+@code_limit
 def submit_ballot(poll_id):
     who = participant()
     poll = services.get_poll(who.user, poll_id)
@@ -195,6 +217,7 @@ def list_problems(poll_id):
 
 @bp.route("/polls/<int:poll_id>/problems", methods=["POST"])
 @limiter.limit(_write_limit, key_func=_participant_key)
+@code_limit
 def submit_problem(poll_id):
     who = participant()
     poll = services.get_poll(who.user, poll_id)
@@ -215,6 +238,8 @@ def moderate_problem(problem_id):
 
 
 @bp.route("/polls/<int:poll_id>/pair")
+@limiter.limit(_write_limit, key_func=_participant_key)
+@code_limit
 def next_pair(poll_id):
     who = participant()
     poll = services.get_poll(who.user, poll_id)
@@ -226,6 +251,7 @@ def next_pair(poll_id):
 
 @bp.route("/polls/<int:poll_id>/comparisons", methods=["POST"])
 @limiter.limit(_write_limit, key_func=_participant_key)
+@code_limit
 def compare(poll_id):
     who = participant()
     poll = services.get_poll(who.user, poll_id)

@@ -345,7 +345,7 @@ class FreeText(QuestionType):
         return {}
 
     def csv_rows(self, question, summary):
-        return [("", "answers", summary["answers"])]
+        return []  # the engine writes the number of answers; the texts themselves are not published
 
 
 CORE_TYPES = {"single_choice": SingleChoice, "multiple_choice": MultipleChoice, "scale": Scale,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..consultations.models import Consultation
 from ..errors import DomainError, Invalid
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import page_arg, show_error
 from ..pagination import paginate
 from ..policy import can_moderate
@@ -121,6 +121,7 @@ def thanks(poll_id):
 
 
 @bp.route("/<int:poll_id>/zugangscode", methods=["POST"])
+@limiter.limit(lambda: current_app.config["ACCESS_CODE_RATE_LIMIT"])
 def enter_code(poll_id):
     poll = services.get_poll(current_user, poll_id)
     form = AccessCodeForm()

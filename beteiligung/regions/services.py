@@ -34,6 +34,9 @@ def create_region(actor, slug, name, theme="", description=""):
 
 
 def get_region_by_slug(slug):
+    """The region with this slug, or None (also for anything that cannot be a slug: no query then)."""
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+        return None
     return db.session.scalar(select(Region).where(Region.slug == slug))
 
 
