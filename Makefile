@@ -40,13 +40,21 @@ run: demo
 	@echo "Beteiligung läuft auf http://127.0.0.1:$(PORT)/ (Strg+C beendet)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite (core and plugins) on SQLite; with TEST_DATABASE_URL set, at the same time once
+# more on that PostgreSQL database (its output is printed after SQLite's). Fails if either fails.
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "--- again on PostgreSQL ---"; \
-		BETEILIGUNG_TEST_DB=postgresql $(BIN)/python -m pytest -q; fi
+		echo "--- SQLite, with PostgreSQL running alongside ---"; \
+		BETEILIGUNG_TEST_DB=postgresql $(BIN)/python -m pytest -q > .pytest-postgresql.log 2>&1 & pg=$$!; \
+		$(BIN)/python -m pytest -q; sqlite=$$?; \
+		wait $$pg; postgresql=$$?; \
+		echo "--- PostgreSQL ---"; cat .pytest-postgresql.log; \
+		echo "SQLite: exit $$sqlite, PostgreSQL: exit $$postgresql"; \
+		[ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]; \
+	else \
+		$(BIN)/python -m pytest -q; \
+	fi
 
 lint: install-test
 	$(BIN)/ruff check .
