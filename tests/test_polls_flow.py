@@ -142,3 +142,32 @@ def test_problem_definition_flow(api, create_poll, create_user, db):
     ranking = results["ranking"]
     assert len(ranking) == 4 and all(r["low"] <= r["score"] <= r["high"] for r in ranking)
     assert sum(r["comparisons"] for r in ranking) == 12
+
+
+def test_a_ballot_refused_after_its_insert_leaves_nothing_behind(app, db, create_poll):
+    """The code turns out to be used only after the ballot row was written: the ballot must go too."""
+    from sqlalchemy import update
+
+    from beteiligung.errors import Conflict
+    from beteiligung.polls import services
+    from beteiligung.timeutil import utcnow
+
+    poll = create_poll(audience="access_codes")
+    code = AccessCode(poll_id=poll.id, code="SPAT1234")
+    db.session.add(code)
+    db.session.commit()
+    # Another request uses the code between our check and our write (its own connection, committed).
+    with db.engine.begin() as other:
+        other.execute(update(AccessCode).where(AccessCode.id == code.id).values(used_at=utcnow()))
+    db.session.expire_all()
+    code = db.session.get(AccessCode, code.id)
+    code.used_at = None  # what this request believes (it looked before the other request wrote)
+    db.session.expunge(code)
+    question = poll.questions[0]
+    try:
+        services.submit_ballot(services.Participant(code=code), poll, {question.id: question.options[0].id})
+    except Conflict:
+        db.session.rollback()
+    else:
+        raise AssertionError("the used code was accepted")
+    assert count(db, Ballot) == 0 and count(db, Answer) == 0

@@ -68,9 +68,10 @@ def register_user(email, password, pseudonym, accepted_terms, role="citizen"):
     user = User(email=email, pseudonym=pseudonym, pseudonym_key=pseudonym.lower(),
                 password_hash=hash_password(password), role=role, terms_accepted_at=utcnow())
     try:
-        with db.session.begin_nested():
-            db.session.add(user)
+        db.session.add(user)
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()
         raise Conflict(_("E-Mail-Adresse oder Name sind bereits vergeben.")) from None
     return user
 

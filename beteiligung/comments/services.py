@@ -266,9 +266,10 @@ def report_comment(user, comment, reason):
         raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet."))
     report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason)
     try:
-        with db.session.begin_nested():
-            db.session.add(report)
+        db.session.add(report)
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()
         raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet.")) from None
     return report
 

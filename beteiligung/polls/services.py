@@ -510,10 +510,11 @@ def submit_ballot(participant, poll, answers):
     parsed = parse_answers(poll, answers)
     ballot = Ballot(poll_id=poll.id, **participant.owner_columns())
     try:
-        with db.session.begin_nested():
-            db.session.add(ballot)
-            db.session.flush()
+        # No savepoint: on SQLite, releasing one as a transaction's first write would commit it.
+        db.session.add(ballot)
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()
         raise Conflict(already) from None
     if participant.code is not None:
         used = db.session.execute(update(AccessCode).where(AccessCode.id == participant.code.id,
@@ -657,10 +658,10 @@ def compare(participant, poll, winner_id, loser_id, undecided=False):
     comparison = Comparison(poll_id=poll.id, first_id=first, second_id=second,
                             winner_id=None if undecided else winner_id, **participant.owner_columns())
     try:
-        with db.session.begin_nested():
-            db.session.add(comparison)
-            db.session.flush()
+        db.session.add(comparison)
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()
         raise Conflict(_("Dieses Paar haben Sie bereits verglichen.")) from None
     return comparison
 

@@ -23,7 +23,7 @@ DIGITALES_RATHAUS = {
          "options": ["Persönlich im Bürgerbüro oder in einem Amt", "Telefonisch über das Bürgertelefon",
                      "Per E-Mail", "Über ein Online-Formular im Serviceportal der Stadt", "Per Brief",
                      "Über Bekannte oder eine Beratungsstelle, die für mich nachgefragt haben"],
-         "settings": {"allow_other": True}},
+         "allow_other": True},
         {"type": "wuppertal.journey",
          "text": "Wohnsitz ummelden: Wie ist es Ihnen bei den einzelnen Schritten ergangen?",
          "options": ["Informationen zur Ummeldung finden",

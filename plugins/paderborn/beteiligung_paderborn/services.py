@@ -1,0 +1,196 @@
+"""The catalogue's rules, shared by the pages, the seed command and the survey template.
+
+Functions flush but never commit; the caller (page, command) commits once.
+"""
+
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from beteiligung.plugin_api import Invalid, NotFound, clean_text, db, require_moderator
+
+from .models import OnlineService
+
+LOCAL_TZ = ZoneInfo("Europe/Berlin")
+EARLIEST = date(1990, 1, 1)
+NAME_MAX = 200
+DEPARTMENT_MAX = 120
+URL_MAX = 500
+DESCRIPTION_MAX = 1000
+PER_PAGE = 20
+#: rating questions a generated survey asks at most (one per service, in the order of the names)
+SURVEY_SERVICES_MAX = 20
+NONE_USED = "Noch keinen dieser Dienste"
+RATING_LABELS = {"1": "sehr unzufrieden", "5": "sehr zufrieden"}
+
+
+def local_today():
+    return datetime.now(UTC).astimezone(LOCAL_TZ).date()
+
+
+def _one_line(value):
+    return " ".join(clean_text(value if isinstance(value, str) else "").split())
+
+
+def clean_url(raw):
+    """(url, None) for an http(s) address with a host, else (text, German message)."""
+    url = str(raw or "").strip()
+    if not url:
+        return url, "Bitte geben Sie die Internetadresse des Dienstes an."
+    if len(url) > URL_MAX:
+        return url, f"Die Internetadresse darf höchstens {URL_MAX} Zeichen lang sein."
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if (parts is None or parts.scheme.lower() not in ("http", "https") or not host
+            or any(ch.isspace() or ord(ch) < 32 or ch in "<>\"\\" for ch in url)):
+        return url, "Bitte geben Sie eine vollständige Internetadresse an, die mit https:// oder http:// beginnt."
+    return url, None
+
+
+def clean_service(data, today=None):
+    """The catalogue entry's values from ``data`` and the German messages per field (empty: valid)."""
+    today = today or local_today()
+    errors = {}
+    name = _one_line(data.get("name"))
+    if not 3 <= len(name) <= NAME_MAX:
+        errors["name"] = [f"Bitte geben Sie den Namen des Dienstes an (3 bis {NAME_MAX} Zeichen)."]
+    department = _one_line(data.get("department"))
+    if not 2 <= len(department) <= DEPARTMENT_MAX:
+        errors["department"] = [f"Bitte nennen Sie den zuständigen Fachbereich oder das Amt "
+                                f"(2 bis {DEPARTMENT_MAX} Zeichen)."]
+    online_since = data.get("online_since")
+    if not isinstance(online_since, date) or isinstance(online_since, datetime):
+        errors["online_since"] = ["Bitte geben Sie an, seit wann der Dienst online ist (TT.MM.JJJJ)."]
+    elif online_since > today:
+        errors["online_since"] = ["Das Datum darf nicht in der Zukunft liegen. Tragen Sie den Dienst ein, "
+                                  "sobald er online ist."]
+    elif online_since < EARLIEST:
+        errors["online_since"] = [f"Das Datum darf nicht vor dem {EARLIEST:%d.%m.%Y} liegen."]
+    url, message = clean_url(data.get("url"))
+    if message:
+        errors["url"] = [message]
+    description = clean_text(data.get("description") or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = [f"Die Beschreibung darf höchstens {DESCRIPTION_MAX} Zeichen lang sein "
+                                 f"(sie hat {len(description)})."]
+    values = {"name": name, "department": department, "online_since": online_since, "url": url,
+              "description": description}
+    return values, errors
+
+
+def _name_taken(region, name, exclude_id=None):
+    query = select(OnlineService.id).where(OnlineService.region_id == region.id,
+                                           func.lower(OnlineService.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(OnlineService.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+NAME_TAKEN = "Diesen Dienst gibt es im Katalog schon (auch deaktivierte Dienste zählen)."
+REFUSED = "Bitte prüfen Sie die markierten Angaben."
+
+
+def _store(region, service, values, errors):
+    if "name" not in errors and _name_taken(region, values["name"], service.id):
+        errors["name"] = [NAME_TAKEN]
+    if errors:
+        raise Invalid(REFUSED, errors)
+    for key, value in values.items():
+        setattr(service, key, value)
+    db.session.add(service)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same name, written at the same moment by someone else
+        # No savepoint: on SQLite (pysqlite) releasing a savepoint opened before any write commits.
+        db.session.rollback()
+        raise Invalid(REFUSED, {"name": [NAME_TAKEN]}) from error
+    return service
+
+
+def create_service(user, region, data, today=None):
+    require_moderator(user, region)
+    values, errors = clean_service(data, today)
+    return _store(region, OnlineService(region_id=region.id, active=True), values, errors)
+
+
+def update_service(user, service, region, data, today=None):
+    require_moderator(user, region)
+    values, errors = clean_service(data, today)
+    return _store(region, service, values, errors)
+
+
+def set_active(user, service, region, active):
+    require_moderator(user, region)
+    service.active = bool(active)
+    db.session.flush()
+    return service
+
+
+def get_service(region, service_id):
+    service = db.session.get(OnlineService, service_id)
+    if service is None or service.region_id != region.id:
+        raise NotFound("Diesen Online-Dienst gibt es im Katalog der Region nicht.")
+    return service
+
+
+def catalogue_query(region, active_only=True):
+    query = select(OnlineService).where(OnlineService.region_id == region.id)
+    if active_only:
+        query = query.where(OnlineService.active.is_(True))
+    return query.order_by(OnlineService.name, OnlineService.id)
+
+
+def catalogue_page(region, page, active_only=True, per_page=PER_PAGE):
+    """(services on the page, page, pages): two queries whatever the catalogue's size."""
+    query = catalogue_query(region, active_only)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return items, page, pages, total
+
+
+def seed_services(region, entries, today=None):
+    """Add the entries whose name the region's catalogue lacks (idempotent); returns the number added.
+
+    For operators (command line): no permission check, invalid entries refused with Invalid.
+    """
+    added = 0
+    for entry in entries:
+        values, errors = clean_service(entry, today)
+        if "name" not in errors and _name_taken(region, values["name"]):
+            continue
+        if errors:
+            raise Invalid(f"{values['name'] or 'Eintrag ohne Namen'}: {REFUSED}", errors)
+        service = OnlineService(region_id=region.id, active=entry.get("active", True))
+        _store(region, service, values, errors)
+        added += 1
+    return added
+
+
+def survey_questions(region):
+    """Questions generated from the region's active services (empty list when the catalogue is empty):
+    which services were used, then one rating per service (up to SURVEY_SERVICES_MAX, by name)."""
+    services = db.session.scalars(catalogue_query(region).limit(SURVEY_SERVICES_MAX)).all()
+    if not services:
+        return []
+    names = [service.name for service in services]
+    questions = []
+    if NONE_USED not in names:
+        questions.append({"type": "multiple_choice", "text": "Welche dieser Online-Dienste haben Sie schon genutzt?",
+                          "options": [*names, NONE_USED], "required": False})
+    for service in services:
+        questions.append({
+            "type": "scale", "required": False,
+            "text": f"Wie zufrieden sind Sie mit dem Online-Dienst „{service.name}“?",
+            "help_text": f"Zuständig: {service.department}. Bitte bewerten Sie nur Dienste, die Sie selbst "
+                         "genutzt haben.",
+            "settings": {"min": 1, "max": 5, "labels": dict(RATING_LABELS)},
+        })
+    return questions
