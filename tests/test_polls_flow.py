@@ -171,3 +171,12 @@ def test_a_ballot_refused_after_its_insert_leaves_nothing_behind(app, db, create
     else:
         raise AssertionError("the used code was accepted")
     assert count(db, Ballot) == 0 and count(db, Answer) == 0
+
+
+def test_the_test_client_follows_redirects(client, auth, create_user, create_poll):
+    auth.login(create_user())
+    poll = create_poll()
+    question = poll.questions[0]
+    response = client.post(f"/umfragen/{poll.id}/teilnehmen", follow_redirects=True,
+                           data={f"q{question.id}": str(question.options[0].id)})
+    assert response.status_code == 200 and "Vielen Dank" in response.get_data(as_text=True)

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import events
+from ..accounts.models import User
 from ..audit.services import record
 from ..consultations.models import Consultation
 from ..errors import Conflict, Invalid, NotAllowed, NotFound, Unauthorized
@@ -66,6 +67,17 @@ class Participant:
         if self.code is not None:
             return Comparison.access_code_id == self.code.id
         return and_(Comparison.poll_id == poll.id, Comparison.user_id == self.user.id)
+
+    def lock(self):
+        """Serialise this participant's concurrent requests (row lock on the account or the code).
+
+        Limits that are counted before an insert (problems, pairs) hold under concurrency this way;
+        other participants are not held up.
+        """
+        if self.code is not None:
+            db.session.execute(select(AccessCode.id).where(AccessCode.id == self.code.id).with_for_update())
+        elif is_authenticated(self.user):
+            db.session.execute(select(User.id).where(User.id == self.user.id).with_for_update())
 
     def owner_columns(self):
         if self.code is not None:
@@ -549,6 +561,7 @@ def submit_problem(participant, poll, text):
         raise Invalid(_("Bitte beschreiben Sie das Problem in %(low)d bis %(high)d Zeichen.",
                         low=PROBLEM_MIN, high=PROBLEM_MAX),
                       {"text": [_("%(low)d bis %(high)d Zeichen.", low=PROBLEM_MIN, high=PROBLEM_MAX)]})
+    participant.lock()
     owner = (Problem.access_code_id == participant.code.id if participant.code is not None
              else Problem.author_id == participant.user.id)
     mine = db.session.scalar(select(func.count()).select_from(Problem).where(Problem.poll_id == poll.id, owner))
@@ -652,6 +665,7 @@ def compare(participant, poll, winner_id, loser_id, undecided=False):
         raise Invalid(_("Diese Probleme gehören nicht (freigegeben) zu dieser Sammlung."),
                       {"winner_id": [_("Unbekanntes Problem.")]})
     first, second = sorted((winner_id, loser_id))
+    participant.lock()
     done = db.session.scalar(select(func.count()).select_from(Comparison).where(participant.comparison_filter(poll)))
     if done >= current_app.config["POLL_PAIRS_PER_PARTICIPANT"]:
         raise Conflict(_("Sie haben genug Paare verglichen. Vielen Dank!"))

@@ -11,6 +11,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, inspect, text
 
@@ -60,9 +61,12 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        _db.session.commit()
+        outer = has_app_context()  # False when following a redirect: that runs inside the fresh context
+        if outer:
+            _db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        _db.session.expire_all()
+        if outer:
+            _db.session.expire_all()
         return response
 
 
