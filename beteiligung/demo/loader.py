@@ -10,12 +10,12 @@ from ..comments.models import Comment, CommentVote
 from ..consultations.models import Consultation
 from ..consultations.services import sync_sections
 from ..extensions import db
-from ..plugins.runtime import get_registry
+from ..plugins.runtime import get_registry, notify
 from ..plugins.services import enable_plugin, enabled_by_region
 from ..regions.models import Region
 from ..timeutil import utcnow
 from .content import CITIZENS, CONSULTATIONS, REGIONS
-from .polls import load_polls
+from .polls import load_polls, load_template_polls
 
 ADMIN = {"email": "admin@example.org", "pseudonym": "Plattform-Admin", "password": "demo-admin-2026"}
 MODERATOR_PASSWORD = "demo-moderation-2026"
@@ -129,6 +129,9 @@ def load_demo():
     db.session.flush()
     created["plugins"] = _enable_home_plugins(regions)
     created["polls"] = load_polls(regions, moderators, list(users.values()))
+    for slug, region in regions.items():
+        notify("demo_data", region, moderator=moderators[slug])
+    created["polls"] += load_template_polls(regions, moderators)
     lines = [f"Demodaten: {created['regions']} Regionen, {created['consultations']} Beteiligungen, "
              f"{created['comments']} Beiträge und {created['polls']} Umfragen neu angelegt, "
              f"{created['plugins']} Plugins in ihrer Region "

@@ -149,3 +149,19 @@ def load_polls(regions, moderators, citizens):
         db.session.flush()
         created += 1
     return created
+
+
+def load_template_polls(regions, moderators):
+    """One open poll from each template of the plugins enabled in a region (once per template)."""
+    created = 0
+    for slug, region in regions.items():
+        for key, template in sorted(services.templates_for(region).items()):
+            if db.session.scalar(select(Poll.id).where(Poll.region_id == region.id, Poll.template == key)):
+                continue
+            poll = services.create_poll(moderators[slug], region, {"template": key})
+            if poll.kind == "problem_definition":
+                poll.phase = "comparing" if len(template.get("problems", [])) >= 2 else "collecting"
+            services.open_poll(moderators[slug], poll)
+            db.session.flush()
+            created += 1
+    return created

@@ -80,3 +80,16 @@ def cli_commands(cli):
         plugin, e.g. ``flask --app wsgi soest import-stops``.
     :return: ignored
     """
+
+
+@hookspec
+def demo_data(region, moderator):
+    """``flask demo load`` ran: add the plugin's demo content to a region where it is enabled.
+
+    Called once per region where the plugin is enabled, after the core's demo data and before
+    the core makes a demo poll from each of the plugin's templates (so a template built from plugin
+    data finds it). Must be idempotent: the command runs on every ``make run``.
+
+    :param moderator: the region's demo moderator (a ``User``)
+    :return: ignored
+    """

@@ -69,6 +69,11 @@ class PaderbornPlugin(Plugin):
         return None
 
     @hookimpl
+    def demo_data(self, region, moderator):
+        """The demo (``flask demo load``) gets Paderborn's catalogue of online services."""
+        services.seed_services(region, demo.SERVICES)
+
+    @hookimpl
     def cli_commands(self, cli):
         @cli.group("paderborn")
         def group():

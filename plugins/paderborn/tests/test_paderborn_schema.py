@@ -119,3 +119,16 @@ def test_seed_services_refuses_an_invalid_entry_and_stores_nothing(db, runner, c
     assert "Anwohnerparkausweis online beantragen: Bitte prüfen Sie die markierten Angaben." in result.output
     assert "url: Bitte geben Sie eine vollständige Internetadresse an" in result.output
     assert db.session.scalar(select(func.count()).select_from(OnlineService)) == 0
+
+
+def test_the_demo_loads_the_catalogue_and_a_poll_built_from_it(runner, db):
+    from beteiligung.plugin_api import Poll
+
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    runner.invoke(args=["demo", "load"])
+    services = db.session.scalar(select(func.count()).select_from(OnlineService))
+    poll = db.session.scalar(select(Poll).where(Poll.template == "paderborn:online_dienste"))
+    assert services >= 10
+    assert poll is not None and poll.status == "open"
+    assert len(poll.questions) >= services  # one rating per service, plus the fixed questions
