@@ -76,6 +76,14 @@ class DistrictType(QuestionType):
             else:
                 below += 1
                 rest += count
+        # Complementary suppression: the total number of answers is public, so a hidden remainder of
+        # 1 … limit-1 could be worked out by subtraction. Hide the smallest places shown as well until
+        # the remainder reaches the limit (then it is shown as one combined group).
+        while 0 < rest < limit and places:
+            smallest = min(places, key=lambda place: (place["count"], place["label"]))
+            places.remove(smallest)
+            below += 1
+            rest += smallest["count"]
         combined = None
         if below and rest >= limit:
             combined = {"label": COMBINED_LABEL, "count": rest, "share": share(rest, respondents)}
