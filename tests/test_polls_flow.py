@@ -180,3 +180,19 @@ def test_the_test_client_follows_redirects(client, auth, create_user, create_pol
     response = client.post(f"/umfragen/{poll.id}/teilnehmen", follow_redirects=True,
                            data={f"q{question.id}": str(question.options[0].id)})
     assert response.status_code == 200 and "Vielen Dank" in response.get_data(as_text=True)
+
+
+def test_results_are_aggregated_once_per_ballot_count(api, create_poll, create_user, count_queries):
+    poll = create_poll()
+    for i in range(5):
+        api.post(f"/api/v1/polls/{poll.id}/ballots", user=create_user(), json=answers_for(poll, choice=i % 2))
+    with count_queries() as first:
+        before = api.get(f"/api/v1/polls/{poll.id}/results").get_json()
+    with count_queries() as second:
+        assert api.get(f"/api/v1/polls/{poll.id}/results").get_json() == before
+    assert second.count < first.count
+    assert not any("ballot_answers" in statement for statement in second.statements)
+    api.post(f"/api/v1/polls/{poll.id}/ballots", user=create_user(), json=answers_for(poll, choice=0))
+    after = api.get(f"/api/v1/polls/{poll.id}/results").get_json()
+    single = next(q for q in after["questions"] if q["type"] == "single_choice")
+    assert after["total_ballots"] == 6 and single["options"][0]["count"] == 4  # a new ballot is seen at once

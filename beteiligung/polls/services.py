@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..audit.services import record
 from ..consultations.models import Consultation
 from ..errors import Conflict, Invalid, NotAllowed, NotFound, Unauthorized
-from ..extensions import db
+from ..extensions import cache, db
 from ..markup import clean_text
 from ..plugins.services import enabled_names, registry
 from ..plugins.templates import PollTemplateSchema
@@ -712,6 +712,21 @@ def results(poll, moderator=False):
         data["ranking"] = [{key: item[key] for key in ("problem_id", "text", "score", "low", "high", "comparisons",
                                                        "win_rate", "wins", "losses", "ties")} for item in ranked]
         return data
+    # Answers change only with a new ballot (and questions only while there are none): results are
+    # cached per ballot count, so a finished or quiet poll is aggregated once, not on every request.
+    key = f"poll-results:{poll.id}:{poll.ballot_count}:{int(moderator)}:{min_group}" if poll.ballot_count else None
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        data["questions"] = cached
+        return data
+    data["questions"] = _question_results(poll, moderator, min_group)
+    if key:
+        cache.set(key, data["questions"])
+    return data
+
+
+def _question_results(poll, moderator, min_group):
+    questions = []
     cells, respondents = {}, {}
     for question_id, option_id, number, count, heads in db.session.execute(
             select(Answer.question_id, Answer.option_id, Answer.number, func.count(),
@@ -736,8 +751,8 @@ def results(poll, moderator=False):
                 for option_id, text in texts[question.id]:
                     by_option.setdefault(option_id, []).append(text)
                 item["texts_by_option"] = by_option
-        data["questions"].append(item)
-    return data
+        questions.append(item)
+    return questions
 
 
 TEXTS_PER_QUESTION = 500
