@@ -61,6 +61,7 @@ lint: install-test
 
 bench: install-test
 	$(BIN)/python benchmarks/comments_page.py
+	$(BIN)/python benchmarks/poll_results.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
