@@ -19,7 +19,16 @@ from .plugins.hookspecs import hookimpl
 from .plugins.services import enabled_names
 from .policy import can_moderate, require_moderator
 from .polls.models import Answer, Ballot, Option, Poll, Question
-from .polls.types import AnswerError, Cell, DefinitionError, QuestionType, int_setting, share, strict_int
+from .polls.types import (
+    AnswerError,
+    Cell,
+    DefinitionError,
+    QuestionType,
+    int_setting,
+    scale_settings,
+    share,
+    strict_int,
+)
 from .regions.models import Region
 from .templating import format_dt
 
@@ -60,5 +69,5 @@ __all__ = [
     "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
     "bar_chart", "can_moderate", "clean_text", "column_chart", "core_version", "current_region", "db", "format_dt",
     "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "poll_results", "polls_query",
-    "require_moderator", "results_csv_rows", "share", "strict_int",
+    "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
 ]

@@ -196,3 +196,13 @@ def test_results_are_aggregated_once_per_ballot_count(api, create_poll, create_u
     after = api.get(f"/api/v1/polls/{poll.id}/results").get_json()
     single = next(q for q in after["questions"] if q["type"] == "single_choice")
     assert after["total_ballots"] == 6 and single["options"][0]["count"] == 4  # a new ballot is seen at once
+
+
+def test_a_scale_label_key_like_minus_minus_three_is_refused_not_a_crash(api, db, create_region, create_user):
+    region = create_region()
+    moderator = create_user(role="moderator", regions=[region])
+    response = api.post("/api/v1/polls", user=moderator, json={
+        "region": region.slug, "title": "Skala", "questions": [
+            {"type": "scale", "text": "Wie gut?", "settings": {"labels": {"--3": "schlecht"}}}]})
+    assert "Stufen 1 bis 5" in error_of(response, 422)["fields"]["questions.0"][0]
+    assert count(db, Poll) == 0

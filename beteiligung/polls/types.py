@@ -56,6 +56,40 @@ def int_setting(settings, key, default, low, high):
     return value
 
 
+LABEL_KEY = re.compile(r"-?[0-9]{1,2}")
+
+
+def scale_settings(settings, *, min_range=(-10, 10), max_range=(-10, 10), default_labels=None):
+    """``{"min", "max", "labels"}`` of a rating scale of 2 to 11 steps, checked and cleaned.
+
+    For every type with a scale (the core's, and plugins' such as a matrix or a journey): ``min_range``
+    and ``max_range`` bound the ends, ``default_labels(low, high)`` gives labels when none are set.
+    Raises DefinitionError with a German message.
+    """
+    if not isinstance(settings, dict):
+        raise DefinitionError(_("Die Einstellungen sind ein Objekt mit min, max und labels."))
+    low = int_setting(settings, "min", 1, *min_range)
+    high = int_setting(settings, "max", 5, *max_range)
+    if not low < high or high - low > 10:
+        raise DefinitionError(_("Eine Skala braucht 2 bis 11 Stufen (min kleiner als max)."))
+    labels = settings.get("labels")
+    if not labels and default_labels is not None:
+        return {"min": low, "max": high, "labels": default_labels(low, high)}
+    labels = labels or {}
+    if not isinstance(labels, dict):
+        raise DefinitionError(_("labels muss ein Objekt sein, z. B. {\"1\": \"gar nicht\"}."))
+    clean = {}
+    for key, text in labels.items():
+        if not (isinstance(key, str) and LABEL_KEY.fullmatch(key) and low <= int(key) <= high):
+            raise DefinitionError(_("Beschriftungen gibt es nur für die Stufen %(low)d bis %(high)d.",
+                                    low=low, high=high))
+        text = clean_text(text).strip() if isinstance(text, str) else ""
+        if not 1 <= len(text) <= 60:
+            raise DefinitionError(_("Eine Beschriftung hat 1 bis 60 Zeichen."))
+        clean[str(int(key))] = " ".join(text.split())
+    return {"min": low, "max": high, "labels": clean}
+
+
 class QuestionType:
     key = ""                # set by the registry: "single_choice" or "<plugin>.<key>"
     label = ""              # German name shown to moderators
@@ -209,23 +243,7 @@ class Scale(QuestionType):
     value_doc = "integer from settings.min to settings.max; settings labels {\"1\": text, …}"
 
     def clean_definition(self, definition):
-        settings = definition.get("settings") or {}
-        low = int_setting(settings, "min", 1, -10, 10)
-        high = int_setting(settings, "max", 5, -10, 10)
-        if not low < high or high - low > 10:
-            raise DefinitionError(_("Eine Skala braucht 2 bis 11 Stufen (min kleiner als max)."))
-        labels = settings.get("labels") or {}
-        if not isinstance(labels, dict):
-            raise DefinitionError(_("labels muss ein Objekt sein, z. B. {\"1\": \"gar nicht\"}."))
-        clean = {}
-        for key, text in labels.items():
-            if not (isinstance(key, str) and key.lstrip("-").isdigit() and low <= int(key) <= high):
-                raise DefinitionError(_("Beschriftungen gibt es nur für Stufen von %(low)d bis %(high)d.",
-                                        low=low, high=high))
-            if not isinstance(text, str) or not 1 <= len(text.strip()) <= 60:
-                raise DefinitionError(_("Eine Beschriftung hat 1 bis 60 Zeichen."))
-            clean[str(int(key))] = clean_text(text).strip()
-        return {"min": low, "max": high, "labels": clean}
+        return scale_settings(definition.get("settings") or {})
 
     def steps(self, question):
         labels = question.settings.get("labels", {})

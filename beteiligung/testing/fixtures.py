@@ -331,6 +331,14 @@ class QueryCounter:
 
 
 @pytest.fixture
+def api(client, api_headers):
+    """The JSON API with a bearer token per user: ``api.post(url, user=…, json=…)`` (see testing/api.py)."""
+    from beteiligung.testing.api import ApiClient
+
+    return ApiClient(client, api_headers)
+
+
+@pytest.fixture
 def count_queries(db):
     """with count_queries() as counter: …; counter.count is the number of SQL statements run."""
 

@@ -8,7 +8,7 @@ withheld (only its number of ratings is shown), like a whole question in the cor
 
 from flask import current_app
 
-from beteiligung.plugin_api import AnswerError, Cell, DefinitionError, QuestionType, int_setting, share
+from beteiligung.plugin_api import AnswerError, Cell, QuestionType, scale_settings, share
 
 DEFAULT_LOW_LABEL = "trifft gar nicht zu"
 DEFAULT_HIGH_LABEL = "trifft voll zu"
@@ -48,28 +48,10 @@ class MatrixType(QuestionType):
     # --- definition ----------------------------------------------------------------------------
 
     def clean_definition(self, definition):
-        settings = definition.get("settings") or {}
-        if not isinstance(settings, dict):
-            raise DefinitionError("Die Einstellungen einer Matrixfrage müssen ein Objekt sein.")
         # No negative steps: the results chart draws the means as bars from 0.
-        low = int_setting(settings, "min", 1, 0, 9)
-        high = int_setting(settings, "max", 5, 1, 10)
-        if not low < high:
-            raise DefinitionError("Die Skala einer Matrixfrage braucht 2 bis 11 Stufen (min kleiner als max).")
-        labels = settings.get("labels")
-        if labels is None:
-            labels = {str(low): DEFAULT_LOW_LABEL, str(high): DEFAULT_HIGH_LABEL}
-        if not isinstance(labels, dict):
-            raise DefinitionError("labels muss ein Objekt sein, z. B. {\"1\": \"trifft gar nicht zu\"}.")
-        clean = {}
-        for key, text in labels.items():
-            if not (isinstance(key, str) and key.isascii() and key.isdigit() and low <= int(key) <= high):
-                raise DefinitionError(f"Beschriftungen gibt es nur für die Stufen {low} bis {high}.")
-            text = " ".join(text.split()) if isinstance(text, str) else ""
-            if not 1 <= len(text) <= LABEL_MAX:
-                raise DefinitionError(f"Eine Beschriftung der Skala hat 1 bis {LABEL_MAX} Zeichen.")
-            clean[str(int(key))] = text
-        return {"min": low, "max": high, "labels": clean}
+        return scale_settings(definition.get("settings") or {}, min_range=(0, 9), max_range=(1, 10),
+                              default_labels=lambda low, high: {str(low): DEFAULT_LOW_LABEL,
+                                                                str(high): DEFAULT_HIGH_LABEL})
 
     def bounds(self, question):
         return question.settings.get("min", 1), question.settings.get("max", 5)

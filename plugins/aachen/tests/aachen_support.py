@@ -2,6 +2,8 @@
 
 from html.parser import HTMLParser
 
+from beteiligung.testing.api import error_of  # noqa: F401 - the tests import it from here
+
 SKILLS = ["Dokumente gemeinsam online bearbeiten", "Videokonferenzen leiten",
           "Lernplattform der Schule nutzen (z. B. logineo NRW LMS)"]
 OFFERS = ["Kurse der VHS Aachen", "Elternabende zu Medienerziehung", "Sprechstunde im Medienzentrum"]
@@ -13,39 +15,6 @@ OFFERS_MATRIX = {"type": "aachen.matrix", "text": "Wie hilfreich wären diese An
                  "required": False, "options": OFFERS}
 ROLE = {"type": "single_choice", "text": "In welcher Rolle beantworten Sie diese Umfrage?",
         "options": ["Schülerin/Schüler", "Eltern", "Lehrkraft", "Teilnehmende der Erwachsenenbildung"]}
-
-
-class Api:
-    """The test client for the JSON API, with a fresh token per user."""
-
-    def __init__(self, client, api_headers):
-        self.client, self.api_headers, self.tokens = client, api_headers, {}
-
-    def open(self, method, url, user=None, **kwargs):
-        headers = {}
-        if user is not None:
-            if user.id not in self.tokens:
-                self.tokens[user.id] = self.api_headers(user)
-            headers.update(self.tokens[user.id])
-        return self.client.open(url, method=method, headers=headers, **kwargs)
-
-    def get(self, url, **kwargs):
-        return self.open("GET", url, **kwargs)
-
-    def post(self, url, **kwargs):
-        return self.open("POST", url, **kwargs)
-
-    def ballot(self, poll, user, answers):
-        """POST a ballot with answers {question: value}."""
-        return self.post(f"/api/v1/polls/{poll.id}/ballots", user=user,
-                         json={"answers": [{"question_id": q.id, "value": v} for q, v in answers.items()]})
-
-
-def error_of(response, status):
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert error["message"] and isinstance(error["fields"], dict)
-    return error
 
 
 def ratings(question, *values):

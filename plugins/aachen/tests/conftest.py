@@ -1,7 +1,6 @@
 """Fixtures of the Aachen plugin's tests: Aachen with the plugin enabled, Soest without it."""
 
 import pytest
-from aachen_support import Api
 
 
 @pytest.fixture
@@ -15,8 +14,3 @@ def regions(create_region, enable_plugin):
 @pytest.fixture
 def moderator(create_user, regions):
     return create_user(role="moderator", regions=list(regions))
-
-
-@pytest.fixture
-def api(client, api_headers):
-    return Api(client, api_headers)

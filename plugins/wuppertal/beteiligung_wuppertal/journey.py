@@ -13,11 +13,10 @@ from beteiligung.plugin_api import (
     Answer,
     AnswerError,
     Cell,
-    DefinitionError,
     QuestionType,
     clean_text,
     db,
-    int_setting,
+    scale_settings,
     share,
     strict_int,
 )
@@ -60,27 +59,7 @@ class JourneyType(QuestionType):
     # --- definition ----------------------------------------------------------------------------
 
     def clean_definition(self, definition):
-        settings = definition.get("settings") or {}
-        if not isinstance(settings, dict):
-            raise DefinitionError("Die Einstellungen einer Bürgerreise sind ein Objekt mit min, max und labels.")
-        low = int_setting(settings, "min", 1, -10, 10)
-        high = int_setting(settings, "max", 5, -10, 10)
-        if not low < high or high - low > 10:
-            raise DefinitionError("Die Gefühlsskala braucht 2 bis 11 Stufen (min kleiner als max).")
-        labels = settings.get("labels")
-        if labels is None or labels == {}:
-            return {"min": low, "max": high, "labels": default_labels(low, high)}
-        if not isinstance(labels, dict):
-            raise DefinitionError("labels muss ein Objekt sein, z. B. {\"1\": \"sehr schlecht\"}.")
-        clean = {}
-        for key, text in labels.items():
-            if not (isinstance(key, str) and re.fullmatch(r"-?[0-9]{1,2}", key) and low <= int(key) <= high):
-                raise DefinitionError(f"Beschriftungen gibt es nur für die Stufen {low} bis {high}.")
-            text = clean_remark(text) if isinstance(text, str) else ""
-            if not 1 <= len(text) <= 60:
-                raise DefinitionError("Eine Beschriftung der Gefühlsskala hat 1 bis 60 Zeichen.")
-            clean[str(int(key))] = text
-        return {"min": low, "max": high, "labels": clean}
+        return scale_settings(definition.get("settings") or {}, default_labels=default_labels)
 
     def bounds(self, question):
         return question.settings.get("min", 1), question.settings.get("max", 5)

@@ -3,12 +3,6 @@
 from types import SimpleNamespace
 
 import pytest
-from wuppertal_support import Api
-
-
-@pytest.fixture
-def api(client, api_headers):
-    return Api(client, api_headers)
 
 
 @pytest.fixture
