@@ -630,25 +630,37 @@ def percentile(sorted_values, fraction):
     return sorted_values[rank - 1]
 
 
-def run_python(port, path, seconds, connections):
-    """`connections` threads, each with one keep-alive connection (reopened when the server closes it)."""
+def run_python(port, path, seconds, connections, request_for=None, expected=200, timeout=10):
+    """`connections` threads, each with one keep-alive connection (reopened when the server closes it).
+
+    By default each sends `GET path` (at most MAX_REQUESTS in all); `request_for(slot, n)` may give
+    the n-th request of a thread instead, as `(method, path, body, headers)`, or None to stop it.
+    A response other than `expected` counts as an error; the answers are counted by status.
+    """
     per_thread = MAX_REQUESTS // connections
+    if request_for is None:
+        def request_for(slot, n):
+            return ("GET", path, None, {}) if n < per_thread else None
     results = [None] * connections
+    statuses, lock = {}, threading.Lock()
     start_gate = threading.Barrier(connections + 1)
     deadline_box = []
 
     def worker(slot):
         latencies, errors = [], 0
-        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         start_gate.wait()
         deadline = deadline_box[0]
         try:
-            while len(latencies) + errors < per_thread:
+            n = 0
+            while (request := request_for(slot, n)) is not None:
+                n += 1
                 t0 = time.perf_counter()
                 if t0 >= deadline:
                     break
+                method, url, body, headers = request
                 try:
-                    conn.request("GET", path)
+                    conn.request(method, url, body=body, headers=headers)
                     response = conn.getresponse()
                     response.read()
                     if response.will_close:
@@ -658,7 +670,9 @@ def run_python(port, path, seconds, connections):
                     conn.close()
                     continue
                 latencies.append(time.perf_counter() - t0)
-                if response.status != 200:
+                with lock:
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
+                if response.status != expected:
                     errors += 1
         finally:
             conn.close()
@@ -671,12 +685,13 @@ def run_python(port, path, seconds, connections):
     deadline_box.append(began + seconds)
     start_gate.wait()
     for t in threads:
-        t.join(timeout=seconds + 30)
+        t.join(timeout=seconds + 30 + timeout)
     elapsed = time.perf_counter() - began
     latencies = sorted(x * 1000 for r in results if r for x in r[0])
     errors = sum(r[1] for r in results if r)
     return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.50),
-            "p99_ms": percentile(latencies, 0.99), "requests": len(latencies), "errors": errors}
+            "p99_ms": percentile(latencies, 0.99), "requests": len(latencies), "errors": errors,
+            "statuses": statuses}
 
 
 class CpuMeter:

@@ -46,7 +46,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import timeit
 import warnings
@@ -666,56 +665,17 @@ def run_wrk_submit(port, path, seconds, connections, workdir):
 
 def run_python_submit(port, path, seconds, connections, tokens, bodies):
     """`connections` threads, each POSTing with its own share of the tokens until the time is up."""
-    results = [None] * connections
-    gate = threading.Barrier(connections + 1)
-    deadline_box = []
 
-    statuses = {}
-    lock = threading.Lock()
+    shares = [tokens[slot::connections] for slot in range(connections)]
 
-    def worker(slot):
-        latencies, errors = [], 0
-        mine = tokens[slot::connections]
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        gate.wait()
-        try:
-            for n, token in enumerate(mine):
-                t0 = time.perf_counter()
-                if t0 >= deadline_box[0]:
-                    break
-                headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-                try:
-                    conn.request("POST", path, body=bodies[n % len(bodies)].encode(), headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    if response.will_close:
-                        conn.close()
-                except (OSError, http.client.HTTPException):
-                    errors += 1
-                    conn.close()
-                    continue
-                latencies.append(time.perf_counter() - t0)
-                with lock:
-                    statuses[response.status] = statuses.get(response.status, 0) + 1
-                if response.status != 201:
-                    errors += 1
-        finally:
-            conn.close()
-            results[slot] = (latencies, errors)
+    def request_for(slot, n):
+        mine = shares[slot]
+        if n >= len(mine):
+            return None
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {mine[n]}"}
+        return "POST", path, bodies[n % len(bodies)].encode(), headers
 
-    workers = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
-    for thread in workers:
-        thread.start()
-    began = time.perf_counter()
-    deadline_box.append(began + seconds)
-    gate.wait()
-    for thread in workers:
-        thread.join(timeout=seconds + 60)
-    elapsed = time.perf_counter() - began
-    latencies = sorted(x * 1000 for r in results if r for x in r[0])
-    return {"rps": len(latencies) / elapsed, "p50_ms": base.percentile(latencies, 0.50),
-            "p99_ms": base.percentile(latencies, 0.99), "requests": len(latencies),
-            "errors": sum(r[1] for r in results if r), "statuses": statuses}
+    return base.run_python(port, path, seconds, connections, request_for=request_for, expected=201, timeout=30)
 
 
 def server_exceptions(server):
