@@ -42,6 +42,26 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+def store_once(obj, message):
+    """Add and flush ``obj``; if that breaks a unique constraint, roll back and raise Conflict(message).
+
+    The database decides who was first (one ballot, one report, one account per e-mail), also
+    under concurrent requests. No savepoint: on SQLite, releasing one that holds a transaction's
+    first write would commit it, even if the caller refuses later.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from .extensions import db
+
+    try:
+        db.session.add(obj)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message) from None
+    return obj
+
+
 HTTP_CODES = {
     400: ("bad_request", _l("Die Anfrage ist fehlerhaft.")),
     401: ("unauthorized", _l("Bitte melden Sie sich an.")),

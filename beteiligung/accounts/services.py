@@ -7,10 +7,9 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, store_once
 from ..extensions import db
 from ..markup import clean_text
 from ..policy import require_admin
@@ -67,13 +66,7 @@ def register_user(email, password, pseudonym, accepted_terms, role="citizen"):
         raise Conflict(_("Dieser Name ist bereits vergeben."), {"pseudonym": [_("Bereits vergeben.")]})
     user = User(email=email, pseudonym=pseudonym, pseudonym_key=pseudonym.lower(),
                 password_hash=hash_password(password), role=role, terms_accepted_at=utcnow())
-    try:
-        db.session.add(user)
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("E-Mail-Adresse oder Name sind bereits vergeben.")) from None
-    return user
+    return store_once(user, _("E-Mail-Adresse oder Name sind bereits vergeben."))
 
 
 def authenticate(email, password):

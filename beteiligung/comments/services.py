@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import events
 from ..audit.services import record
 from ..consultations.models import Consultation
-from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..errors import Conflict, Invalid, NotAllowed, NotFound, store_once
 from ..extensions import db
 from ..markup import clean_text
 from ..pagination import Page
@@ -265,13 +265,7 @@ def report_comment(user, comment, reason):
     if exists is not None:
         raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet."))
     report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason)
-    try:
-        db.session.add(report)
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet.")) from None
-    return report
+    return store_once(report, _("Sie haben diesen Beitrag bereits gemeldet."))
 
 
 def open_reports_query(actor):

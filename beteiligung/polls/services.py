@@ -12,13 +12,12 @@ from dataclasses import asdict, dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, insert, not_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from .. import events
 from ..accounts.models import User
 from ..audit.services import record
 from ..consultations.models import Consultation
-from ..errors import Conflict, Invalid, NotAllowed, NotFound, Unauthorized
+from ..errors import Conflict, Invalid, NotAllowed, NotFound, Unauthorized, store_once
 from ..extensions import cache, db
 from ..markup import clean_text
 from ..plugins.services import enabled_names, registry
@@ -521,13 +520,7 @@ def submit_ballot(participant, poll, answers):
         raise Conflict(already)
     parsed = parse_answers(poll, answers)
     ballot = Ballot(poll_id=poll.id, **participant.owner_columns())
-    try:
-        # No savepoint: on SQLite, releasing one as a transaction's first write would commit it.
-        db.session.add(ballot)
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(already) from None
+    store_once(ballot, already)
     if participant.code is not None:
         used = db.session.execute(update(AccessCode).where(AccessCode.id == participant.code.id,
                                                            AccessCode.used_at.is_(None))
@@ -671,13 +664,7 @@ def compare(participant, poll, winner_id, loser_id, undecided=False):
         raise Conflict(_("Sie haben genug Paare verglichen. Vielen Dank!"))
     comparison = Comparison(poll_id=poll.id, first_id=first, second_id=second,
                             winner_id=None if undecided else winner_id, **participant.owner_columns())
-    try:
-        db.session.add(comparison)
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Dieses Paar haben Sie bereits verglichen.")) from None
-    return comparison
+    return store_once(comparison, _("Dieses Paar haben Sie bereits verglichen."))
 
 
 def ranking(poll):
