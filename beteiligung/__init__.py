@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, Config
-from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from .extensions import MAX_ID, babel, cache, csrf, db, limiter, login_manager, migrate
 
 __version__ = "0.1.0"
 
@@ -52,7 +52,7 @@ class IdConverter(IntegerConverter):
     """`<int:…>` in URLs: ids beyond the database's integer range are simply unknown (404)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

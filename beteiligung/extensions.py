@@ -32,3 +32,7 @@ csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# The largest id an integer column holds (PostgreSQL's int4): larger ones name nothing and are refused
+# before they reach the database (URLs, JSON ids, form values).
+MAX_ID = 2**31 - 1

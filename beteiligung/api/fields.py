@@ -2,6 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..extensions import MAX_ID
+
 INVALID_BY_TYPE = (
     (fields.Boolean, "true oder false erwartet."),
     (fields.Integer, "Ganze Zahl erwartet."),
@@ -26,7 +28,6 @@ class GermanSchema(Schema):
                     break
 
 
-MAX_ID = 2**31 - 1
 
 
 def strict_int(**kwargs):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..extensions import MAX_ID
 from ..markup import clean_text
 
 
@@ -40,6 +41,16 @@ class Cell:
 
 def share(count, total):
     return round(count / total, 4) if total else 0.0
+
+
+ID_TEXT = re.compile(r"[0-9]{1,10}")
+
+
+def form_id(raw):
+    """A form value as an id (int) if it can be one, else the raw text (for parse to refuse)."""
+    if ID_TEXT.fullmatch(raw) and int(raw) <= MAX_ID:
+        return int(raw)
+    return raw
 
 
 def strict_int(value):
@@ -175,7 +186,7 @@ class SingleChoice(QuestionType):
         raw = form.get(f"q{question.id}", "")
         if raw == "other":
             return self.form_other(question, form)
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else (raw or None)
+        return form_id(raw) if raw else None
 
     def summarize(self, question, cells, respondents):
         return self.option_counts(question, cells, respondents)
@@ -232,7 +243,7 @@ class MultipleChoice(SingleChoice):
             if raw == "other":
                 values.append(self.form_other(question, form))
             else:
-                values.append(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else raw)
+                values.append(form_id(raw))
         return values or None
 
 
@@ -313,7 +324,7 @@ class Ranking(QuestionType):
         for position in range(1, self.top(question) + 1):
             raw = form.get(f"q{question.id}_{position}", "")
             if raw:
-                ids.append(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else raw)
+                ids.append(form_id(raw))
         return ids or None
 
     def summarize(self, question, cells, respondents):

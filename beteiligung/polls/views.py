@@ -19,6 +19,7 @@ from . import services
 from .api import csv_response
 from .forms import AccessCodeForm, CodeCountForm, PollForm, ProblemForm, ProblemModerationForm, QuestionForm
 from .models import AccessCode, Problem
+from .types import form_id
 
 bp = Blueprint("polls", __name__, url_prefix="/umfragen")
 
@@ -45,9 +46,8 @@ def index():
     status = request.args.get("status") or None
     if status not in (None, "open", "closed", "draft"):
         status = None
-    raw = request.args.get("consultation", "")
-    consultation = db.session.get(Consultation, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 \
-        else None
+    wanted = form_id(request.args.get("consultation", ""))
+    consultation = db.session.get(Consultation, wanted) if isinstance(wanted, int) else None
     page = paginate(services.poll_query(current_user, region, status, consultation), page_arg(),
                     current_app.config["POLLS_PER_PAGE"])
     return render_template("polls/index.html", page=page, regions=list_regions(), region=region, status=status,
@@ -167,8 +167,7 @@ def submit_problem(poll_id):
 @bp.route("/<int:poll_id>/vergleich", methods=["POST"])
 def compare(poll_id):
     poll = services.get_poll(current_user, poll_id)
-    ids = [value for value in request.form.getlist("pair") if value.isascii() and value.isdigit()
-           and len(value) < 11]
+    ids = [value for value in request.form.getlist("pair") if isinstance(form_id(value), int)]
     choice = request.form.get("choice", "")
     if len(ids) != 2 or choice not in (*ids, "undecided"):
         flash(_("Bitte wählen Sie eines der beiden Probleme oder „Kann ich nicht entscheiden“."), "error")
@@ -478,7 +477,8 @@ def moderate_problem(problem_id):
     if status not in ("approved", "rejected", "merged"):
         abort(400)
     merged = request.form.get("merged_into", "")
-    merged_into = int(merged) if merged.isascii() and merged.isdigit() and len(merged) < 11 else None
+    merged_into = form_id(merged)
+    merged_into = merged_into if isinstance(merged_into, int) else None
     services.moderate_problem(current_user, problem, status, request.form.get("reason"), merged_into)
     db.session.commit()
     flash(_("Die Entscheidung wurde gespeichert."), "success")
