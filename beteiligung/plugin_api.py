@@ -52,6 +52,13 @@ def results_csv_rows(poll, data):
     return list(csv_rows(poll, data))
 
 
+def csv_text(rows):
+    """CSV text of rows, with spreadsheet formulas neutralised (as the core's exports)."""
+    from .polls.services import csv_text as text
+
+    return text(rows)
+
+
 def polls_query(region=None, status=None):
     """A select() of the polls the public sees (no drafts), newest first; status draft|open|closed."""
     from .polls.services import poll_query
@@ -67,7 +74,8 @@ def is_enabled(plugin_name, region):
 __all__ = [
     "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation", "DefinitionError", "Invalid",
     "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
-    "bar_chart", "can_moderate", "clean_text", "column_chart", "core_version", "current_region", "db", "format_dt",
+    "bar_chart", "can_moderate", "clean_text", "column_chart", "core_version", "csv_text", "current_region", "db",
+    "format_dt",
     "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "poll_results", "polls_query",
     "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
 ]

@@ -1,8 +1,5 @@
 """Poll endpoints of /api/v1 (DESIGN.md): polls, ballots, results, problems, pairs and comparisons."""
 
-import csv
-import io
-
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
@@ -187,13 +184,7 @@ def results(poll_id):
 
 
 def csv_response(rows, filename):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        # A cell starting with = + - @ would be a formula in a spreadsheet: quote it as text.
-        writer.writerow(["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")
-                         else cell for cell in row])
-    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
+    response = current_app.response_class(services.csv_text(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -5,6 +5,8 @@ leave committing to the caller.
 """
 
 import copy
+import csv
+import io
 import random
 import secrets
 from dataclasses import asdict, dataclass
@@ -760,6 +762,16 @@ def _texts(poll):
             .where(numbered.c.n <= TEXTS_PER_QUESTION)):
         texts.setdefault(question_id, []).append((option_id, text))
     return texts
+
+
+def csv_text(rows):
+    """CSV of the rows; a cell starting with = + - @ (a formula in a spreadsheet) is quoted as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+                         else cell for cell in row])
+    return buffer.getvalue()
 
 
 CSV_HEADER = ("question_id", "question", "type", "option", "measure", "value")

@@ -1,12 +1,10 @@
 """Closed polls as open data: the results CSV and a DCAT-AP.de metadata record (JSON-LD)."""
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from beteiligung.plugin_api import db, poll_results, results_csv_rows
+from beteiligung.plugin_api import csv_text, db, poll_results, results_csv_rows
 
 from .models import Dataset
 
@@ -21,15 +19,6 @@ REGIONAL_KEYS = {"gelsenkirchen": "055130000000"}
 
 def _utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def to_csv(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
-                         for cell in row])
-    return buffer.getvalue()
 
 
 def publish_results(poll, region):
@@ -54,7 +43,7 @@ def publish_results(poll, region):
         description += "\n\n" + poll.description
     dataset = Dataset(region_id=region.id, poll_id=poll.id, title=f"Ergebnisse: {poll.title}"[:300],
                       description=description, keywords=["Bürgerbeteiligung", kind, region.name],
-                      csv=to_csv(rows), rows=max(len(rows) - 1, 0), starts_at=poll.opened_at or poll.opens_at,
+                      csv=csv_text(rows), rows=max(len(rows) - 1, 0), starts_at=poll.opened_at or poll.opens_at,
                       ends_at=poll.closed_at or poll.closes_at, issued_at=_utcnow())
     db.session.add(dataset)
     db.session.flush()
