@@ -24,27 +24,20 @@ def soest_moderator(create_user, soest_regions):
 
 
 @pytest.fixture
-def soest_api(client, api_headers):
-    """client calls with a bearer token per user: soest_api("post", url, user, json=…)."""
-    tokens = {}
+def soest_api(api):
+    """The core's API client as a call: soest_api("post", url, user, json=…)."""
 
     def call(method, url, user=None, **kwargs):
-        headers = {}
-        if user is not None:
-            if user.id not in tokens:
-                tokens[user.id] = api_headers(user)
-            headers = tokens[user.id]
-        return client.open(url, method=method.upper(), headers=headers, **kwargs)
+        return api.open(method.upper(), url, user=user, **kwargs)
 
     return call
 
 
 @pytest.fixture
-def soest_vote(soest_api, create_user):
+def soest_vote(api, create_user):
     """soest_vote(poll, {question: value, …}) submits one ballot of a new citizen through the API."""
 
     def vote(poll, answers, user=None):
-        body = {"answers": [{"question_id": question.id, "value": value} for question, value in answers.items()]}
-        return soest_api("post", f"/api/v1/polls/{poll.id}/ballots", user or create_user(), json=body)
+        return api.ballot(poll, user or create_user(), answers)
 
     return vote
