@@ -294,28 +294,16 @@ def question_definition(question):
 
 
 def _definition_from_form(form):
-    settings = {}
+    """A question definition from the page form. The settings fields are generic (smallest and largest
+    value, their labels, places, length); every type's clean_definition takes what it uses."""
+    low = form.minimum.data if form.minimum.data is not None else 1
+    high = form.maximum.data if form.maximum.data is not None else 5
+    labels = {str(step): text.strip() for step, text in ((low, form.low_label.data), (high, form.high_label.data))
+              if text and text.strip()}
+    settings = {key: value for key, value in (("min", form.minimum.data), ("max", form.maximum.data),
+                                              ("labels", labels or None), ("top", form.top.data),
+                                              ("max_length", form.max_length.data)) if value is not None}
     kind = form.type.data
-    if kind == "multiple_choice":
-        settings = {key: value for key, value in (("min", form.minimum.data), ("max", form.maximum.data))
-                    if value is not None}
-    elif kind == "scale":
-        low = form.minimum.data if form.minimum.data is not None else 1
-        high = form.maximum.data if form.maximum.data is not None else 5
-        labels = {str(step): text.strip() for step, text in ((low, form.low_label.data), (high, form.high_label.data))
-                  if text and text.strip()}
-        settings = {"min": low, "max": high, "labels": labels}
-    elif kind == "ranking" and form.top.data:
-        settings = {"top": form.top.data}
-    elif kind == "text" and form.max_length.data:
-        settings = {"max_length": form.max_length.data}
-    elif "." in (kind or ""):
-        # A plugin's type: pass on the generic fields that were filled in; its clean_definition decides.
-        labels = {str(step): text.strip() for step, text in ((form.minimum.data, form.low_label.data),
-                                                              (form.maximum.data, form.high_label.data))
-                  if step is not None and text and text.strip()}
-        settings = {key: value for key, value in (("min", form.minimum.data), ("max", form.maximum.data),
-                                                  ("labels", labels or None)) if value is not None}
     options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
     return {"type": kind, "text": form.text.data, "help_text": form.help_text.data or "",
             "required": form.required.data, "allow_other": form.allow_other.data, "options": options,
