@@ -617,12 +617,14 @@ def moderate_problem(user, problem, status, reason=None, merged_into_id=None):
 
 
 def _comparison_counts(poll):
-    """{approved problem id: number of comparisons it took part in} (two grouped queries)."""
+    """{approved problem id: number of comparisons it took part in}: one pass over the comparisons,
+    grouped by pair (at most n·(n-1)/2 rows, however many comparisons there are)."""
     counts = {pid: 0 for pid in db.session.scalars(
         select(Problem.id).where(Problem.poll_id == poll.id, Problem.status == "approved"))}
-    for column in (Comparison.first_id, Comparison.second_id):
-        for problem_id, count in db.session.execute(
-                select(column, func.count()).where(Comparison.poll_id == poll.id).group_by(column)):
+    for first, second, count in db.session.execute(
+            select(Comparison.first_id, Comparison.second_id, func.count())
+            .where(Comparison.poll_id == poll.id).group_by(Comparison.first_id, Comparison.second_id)):
+        for problem_id in (first, second):
             if problem_id in counts:
                 counts[problem_id] += count
     return counts
