@@ -1,8 +1,9 @@
 """Domain errors raised by services, and their one mapping to HTTP (pages and JSON API)."""
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -84,6 +85,37 @@ def json_error(status, message=None, fields=None, code=None):
     return jsonify(body), status
 
 
+def retry_after_seconds():
+    """Seconds until the rate limit that refused this request lets it through again (as Retry-After)."""
+    import time
+
+    from .extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()))
+
+
+def retry_message():
+    """The 429 message, saying in words when to try again."""
+    seconds = retry_after_seconds()
+    if seconds is None:
+        return None
+    return ngettext("Zu viele Anfragen. Bitte versuchen Sie es in %(num)d Sekunde erneut.",
+                    "Zu viele Anfragen. Bitte versuchen Sie es in %(num)d Sekunden erneut.", seconds)
+
+
+def with_allow_header(error, response):
+    """A 405 names the methods the URL has (RFC 9110), for pages and the API alike."""
+    methods = getattr(error, "valid_methods", None)
+    if error.code == 405 and methods:
+        body, status = response if isinstance(response, tuple) else (response, 405)
+        response = make_response(body, status)
+        response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
+
+
 def wants_json():
     return request.path.startswith("/api/")
 
@@ -114,11 +146,14 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error):
+        message = retry_message() if error.code == 429 else None
         if wants_json():
-            return json_error(error.code)
-        if error.code == 401:
+            response = json_error(error.code, message)
+        elif error.code == 401:
             return redirect(url_for("accounts.login", next=request.full_path))
-        return render_error_page(error.code)
+        else:
+            response = render_error_page(error.code, message)
+        return with_allow_header(error, response)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

@@ -1,11 +1,14 @@
 """The JSON API under /api/v1: bearer tokens, the error format of DESIGN.md, pagination."""
 
+import json
+
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
+from marshmallow import fields as mfields
 
 from ..accounts.services import user_for_token
-from ..errors import DomainError, Invalid, Unauthorized, json_error
+from ..errors import DomainError, Invalid, Unauthorized, json_error, with_allow_header
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,18 +40,14 @@ def require_api_user():
 
 
 def _has_lone_surrogate(value):
-    """True if any string in the parsed JSON holds an unpaired surrogate (which no database stores)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if any("\ud800" <= ch <= "\udfff" for ch in item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    """True if any string in the parsed JSON holds an unpaired surrogate (which no database stores).
+
+    One pass of the C encoder over the whole value (keys included): fast even for a 1 MB body.
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
@@ -64,12 +63,77 @@ def json_body():
     return data
 
 
+# Request bodies: every API write gets a limit that fits what it takes (bytes); a larger body is
+# refused with 413 before it is read. MAX_CONTENT_LENGTH (1 MiB) stays the limit of everything else.
+DEFAULT_BODY_LIMIT = 16 * 1024
+BODY_LIMITS = {
+    "api.create_comment": 64 * 1024,      # COMMENT_MAX_LENGTH characters, JSON-escaped
+    "api.patch_comment": 64 * 1024,
+    "api.create_consultation": 1024 * 1024,
+    "api.update_consultation": 1024 * 1024,
+    "api.create_poll": 512 * 1024,        # 50 questions of 50 options
+    "api.update_poll": 512 * 1024,
+    "api.submit_ballot": 256 * 1024,      # 200 answers, free texts included
+}
+
+
+def body_limit(endpoint):
+    return BODY_LIMITS.get(endpoint, DEFAULT_BODY_LIMIT)
+
+
+@bp.before_request
+def limit_body():
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        request.max_content_length = min(body_limit(request.endpoint), current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def _check_lengths(schema, data, path=""):
+    """Refuse over-long lists before marshmallow looks at a single item (cheap, whatever the body holds)."""
+    if not isinstance(data, dict):
+        return
+    for name, field in schema.fields.items():
+        raw = data.get(field.data_key or name)
+        where = f"{path}{field.data_key or name}"
+        if isinstance(field, mfields.List) and isinstance(raw, list):
+            for validator in field.validators:
+                if isinstance(validator, validate.Length) and validator.max is not None and len(raw) > validator.max:
+                    raise Invalid(_("Einige Angaben sind ungültig."),
+                                  {where: [_("Höchstens %(n)d Einträge erlaubt.", n=validator.max)]})
+            if isinstance(field.inner, mfields.Nested):
+                for index, item in enumerate(raw):
+                    _check_lengths(field.inner.schema, item, f"{where}.{index}.")
+        elif isinstance(field, mfields.Nested) and not field.many:
+            _check_lengths(field.schema, raw, f"{where}.")
+
+
+def field_errors(messages, path=""):
+    """marshmallow's nested messages as ``{"answers.0.value": ["…"]}``: dotted paths, lists of sentences."""
+    flat = {}
+
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, where if key == "_schema" else f"{where}.{key}" if where else str(key))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, where)
+        else:
+            flat.setdefault(where or "_schema", []).append(str(value))
+
+    walk(messages, path)
+    return flat
+
+
 def load(schema, data=None):
+    data = json_body() if data is None else data
+    _check_lengths(schema, data)
     try:
-        return schema.load(json_body() if data is None else data)
+        return schema.load(data)
     except ValidationError as error:
-        fields = {key: value if isinstance(value, list) else [str(value)] for key, value in error.messages.items()}
-        raise Invalid(_("Einige Angaben sind ungültig."), fields) from None
+        raise Invalid(_("Einige Angaben sind ungültig."), field_errors(error.messages)) from None
+
+
+MAX_PAGE = 100_000
 
 
 def page_args():
@@ -77,13 +141,20 @@ def page_args():
         raw = request.args.get(name)
         if raw is None or raw == "":
             return default
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or int(raw[:12]) < 1:
             raise BadRequest(_("%(name)s muss eine positive ganze Zahl sein.", name=name),
                              {name: [_("Positive ganze Zahl erwartet.")]})
-        return int(raw)
+        return int(raw) if len(raw) <= 12 else MAX_PAGE + 1  # thousands of digits: too large, not a 500
 
-    page = min(number("page", 1), 100_000)
-    per_page = min(number("per_page", 20), current_app.config["API_MAX_PER_PAGE"])
+    page = number("page", 1)
+    per_page = number("per_page", 20)
+    problems = {}
+    if page > MAX_PAGE:
+        problems["page"] = [_("Höchstens %(n)d.", n=MAX_PAGE)]
+    if per_page > current_app.config["API_MAX_PER_PAGE"]:
+        problems["per_page"] = [_("Höchstens %(n)d Einträge je Seite.", n=current_app.config["API_MAX_PER_PAGE"])]
+    if problems:
+        raise Invalid(_("Einige Angaben sind ungültig."), problems)
     return page, per_page
 
 
@@ -98,7 +169,7 @@ def not_found(error):
 
 @bp.errorhandler(405)
 def method_not_allowed(error):
-    return json_error(405)
+    return with_allow_header(error, json_error(405))
 
 
 from ..accounts import api as accounts_api  # noqa: E402,F401

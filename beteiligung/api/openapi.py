@@ -5,10 +5,13 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import jsonify
 
 from .. import __version__
-from . import bp
+from ..extensions import MAX_ID
+from . import body_limit, bp
 
-ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
-    "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}}
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message", "fields"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}}
 PAGE_PARAMS = [
     {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
     {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
@@ -67,6 +70,37 @@ OPERATIONS = [
 ]
 
 
+ERROR_DESCRIPTIONS = {
+    "400": "Fehlerhafte Anfrage (kein JSON-Objekt, ungültige Seitenangabe)",
+    "401": "Kein oder ungültiges Token bzw. ungültiger Zugangscode",
+    "403": "Nicht erlaubt",
+    "404": "Unbekannt",
+    "405": "Methode hier nicht erlaubt (Allow nennt die erlaubten)",
+    "409": "Konflikt mit dem aktuellen Stand (zweite Teilnahme, geschlossen, …)",
+    "413": "Anfragekörper zu groß für diesen Endpunkt",
+    "414": "Adresse zu lang",
+    "422": "Ungültige Angaben; fields nennt je Feldpfad (z. B. answers.0.value) deutsche Sätze",
+    "429": "Zu viele Anfragen; die Meldung nennt die Sekunden bis zum nächsten Versuch",
+}
+
+# (method, path) -> the Flask endpoint, for the body limit of each write.
+ENDPOINTS = {
+    ("post", "/auth/token"): "api.create_token", ("post", "/consultations"): "api.create_consultation",
+    ("patch", "/consultations/{id}"): "api.update_consultation",
+    ("post", "/consultations/{id}/comments"): "api.create_comment", ("patch", "/comments/{id}"): "api.patch_comment",
+    ("post", "/polls"): "api.create_poll", ("patch", "/polls/{id}"): "api.update_poll",
+    ("post", "/polls/{id}/ballots"): "api.submit_ballot",
+}
+
+
+def success(path, status):
+    if status == 204:
+        return {"description": "Erledigt, ohne Inhalt"}
+    if path.endswith(".csv"):
+        return {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    return {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
 def build_spec():
     from ..accounts.schemas import TokenRequestSchema
     from ..comments.schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema
@@ -93,24 +127,37 @@ def build_spec():
                          ("Comparison", polls.ComparisonSchema)]:
         spec.components.schema(name, schema=schema)
     paths = {}
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for method, path, summary, body, status, token, params in OPERATIONS:
         parameters = list(params)
         if "{id}" in path:
-            parameters.append({"in": "path", "name": "id", "required": True, "schema": {"type": "integer"}})
-        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        operation = {"summary": summary, "parameters": parameters,
-                     "responses": {str(status): {"description": "OK"}, "400": {"description": "Fehlerhaft", **error},
-                                   "404": {"description": "Unbekannt", **error},
-                                   "422": {"description": "Ungültige Angaben", **error}}}
+            parameters.append({"in": "path", "name": "id", "required": True,
+                               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                               "description": "Größere Ids benennen nichts: 404 bei jeder Methode."})
+        responses = {str(status): success(path, status)}
+        if path == "/polls/{id}/pair":
+            responses["204"] = {"description": "Genug verglichen: kein Paar mehr"}
+        # The errors each operation can answer (DESIGN.md): every one can be malformed (400), meet an
+        # invalid token (401: a bad token is refused everywhere), name an unknown id (404), be sent with
+        # a method the path lacks (405, with Allow), have a too long URL (414, from the server in front)
+        # or invalid fields (422), and be rate-limited (429, with Retry-After and the seconds in words).
+        # 409: writes, and reads that do not fit the poll (problems or pairs of a survey).
+        codes = ["400", "401", "403", "404", "405", "409", "414", "422", "429"]
+        if method != "get":
+            codes.append("413")
+        for code in sorted(codes):
+            responses[code] = {"description": ERROR_DESCRIPTIONS[code], **error}
+        responses["405"]["headers"] = {"Allow": {"description": "Die Methoden dieses Pfads",
+                                                 "schema": {"type": "string"}}}
+        responses["429"]["headers"] = {"Retry-After": {"description": "Sekunden bis zum nächsten Versuch",
+                                                       "schema": {"type": "integer"}}}
+        operation = {"summary": summary, "parameters": parameters, "responses": responses}
         if body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{body}"}}}}
-        if token:
-            operation["security"] = [{"bearer": []}]
-            operation["responses"].update({"401": {"description": "Kein oder ungültiges Token", **error},
-                                           "403": {"description": "Nicht erlaubt", **error},
-                                           "409": {"description": "Konflikt", **error},
-                                           "429": {"description": "Zu viele Anfragen", **error}})
+            limit = body_limit(ENDPOINTS.get((method, path), ""))
+            operation["description"] = f"Höchstens {limit // 1024} KiB im Anfragekörper (sonst 413)."
+        operation["security"] = [{"bearer": []}] if token else [{}, {"bearer": []}]
         paths.setdefault(path, {})[method] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

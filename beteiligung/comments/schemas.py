@@ -1,7 +1,8 @@
-from marshmallow import fields
+from marshmallow import fields, validate
 
-from ..api.fields import GermanSchema, id_field, strict_int
+from ..api.fields import GermanSchema, id_field, non_empty, strict_int
 from ..timeutil import isoformat
+from .services import REASON_MAX, REASON_MIN
 
 DELETED_ACCOUNT = "Gelöschtes Konto"
 DELETED_BODY = "Dieser Beitrag wurde von der Verfasserin oder dem Verfasser gelöscht."
@@ -9,7 +10,7 @@ HIDDEN_BODY = "Von der Moderation ausgeblendet. Begründung: {reason}"
 
 
 class CommentCreateSchema(GermanSchema):
-    body = fields.String(required=True)
+    body = non_empty(required=True)
     parent_id = id_field(load_default=None, allow_none=True)
     section_id = id_field(load_default=None, allow_none=True)
     official = fields.Boolean(load_default=False)
@@ -20,11 +21,11 @@ class VoteSchema(GermanSchema):
 
 
 class ReportSchema(GermanSchema):
-    reason = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=REASON_MIN, max=REASON_MAX))
 
 
 class CommentPatchSchema(GermanSchema):
-    body = fields.String()
+    body = non_empty()
     hidden = fields.Boolean()
     reason = fields.String(load_default=None, allow_none=True)
 

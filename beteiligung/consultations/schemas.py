@@ -1,14 +1,14 @@
 from flask import url_for
 from marshmallow import fields
 
-from ..api.fields import GermanSchema
+from ..api.fields import GermanSchema, non_empty
 from ..errors import Invalid
 from ..timeutil import isoformat, to_utc
 
 
 class ConsultationCreateSchema(GermanSchema):
     region = fields.String(required=True)
-    title = fields.String(required=True)
+    title = non_empty(required=True)
     summary = fields.String(load_default="")
     body = fields.String(load_default="")
     published = fields.Boolean(load_default=False)
@@ -17,7 +17,7 @@ class ConsultationCreateSchema(GermanSchema):
 
 
 class ConsultationUpdateSchema(GermanSchema):
-    title = fields.String()
+    title = non_empty()
     summary = fields.String()
     body = fields.String()
     published = fields.Boolean()

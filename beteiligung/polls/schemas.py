@@ -3,14 +3,15 @@
 from flask import url_for
 from marshmallow import fields, validate
 
-from ..api.fields import GermanSchema, id_field, strict_int
+from ..api.fields import GermanSchema, id_field, non_empty, strict_int
 from ..timeutil import isoformat
 from .models import AUDIENCES, KINDS, PHASES, PROBLEM_STATUSES, VISIBILITIES
+from .services import PROBLEM_MAX, PROBLEM_MIN
 
 
 class QuestionSchema(GermanSchema):
     type = fields.String(required=True, validate=validate.Length(max=80))
-    text = fields.String(required=True)
+    text = non_empty(required=True)
     help_text = fields.String(load_default="")
     required = fields.Boolean(load_default=False)
     allow_other = fields.Boolean(load_default=False)
@@ -58,7 +59,7 @@ class AccessCodesSchema(GermanSchema):
 
 
 class ProblemSchema(GermanSchema):
-    text = fields.String(required=True)
+    text = fields.String(required=True, validate=validate.Length(min=PROBLEM_MIN, max=PROBLEM_MAX))
 
 
 class ProblemPatchSchema(GermanSchema):
