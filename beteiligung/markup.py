@@ -5,6 +5,7 @@ import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 # Raw HTML in the source is not passed through; the sanitiser is a second line of defence.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
@@ -15,16 +16,36 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
+IMAGE_NOTE = "[Bild: {alt}]"
+IMAGE_NOTE_WITHOUT_ALT = "[Bild ohne Beschreibung]"
+
+
+def _image_as_note(renderer, tokens, index, options, env):
+    """An image is shown as its description: the page loads nothing from other hosts, and nothing vanishes."""
+    alt = " ".join(renderer.renderInlineAsText(tokens[index].children or [], options, env).split())
+    return escapeHtml(IMAGE_NOTE.format(alt=alt) if alt else IMAGE_NOTE_WITHOUT_ALT)
+
+
+_md.add_render_rule("image", _image_as_note)
+
 _HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
-# Control characters (PostgreSQL refuses NUL) and unpaired surrogates (no database stores them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Control characters (PostgreSQL refuses NUL), unpaired surrogates (no database stores them) and
+# the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): these reorder
+# the text around them, so "Antrag\u202efdp.exe" would show as "Antragexe.pdf". The plain marks LRM,
+# RLM and ALM stay: they cannot reorder more than the character next to them, and right-to-left
+# scripts need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text):
-    """User text without control characters and unpaired surrogates, line ends as \\n."""
+    """User text without control characters, bidi overrides and unpaired surrogates, line ends as \\n.
+
+    Every text a user writes (comments, reasons, titles, pseudonyms, problems, poll answers) passes
+    through here before it is checked and stored.
+    """
     if not isinstance(text, str):
         return ""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -324,7 +324,7 @@ def test_comment_on_an_unknown_consultation_is_not_found(api, db, world):
 
 @pytest.mark.parametrize("body", [{}, {"body": ""}, {"body": "   \n\t "}, {"body": "\x00\x00"}, {"body": None},
                                   {"body": 42}, {"body": ["Liste"]}, {"body": {"text": "Objekt"}},
-                                  {"body": "x" * 5001}, {"body": "Lang. " * 20_000}])
+                                  {"body": "x" * 5001}, {"body": "Lang. " * 2_000}])
 def test_comment_with_invalid_body_is_refused(api, db, world, body):
     response = api.post(comments_url(world["consultation"]), user=world["anna"], json=body)
 
@@ -457,7 +457,7 @@ def test_reply_to_a_hidden_or_deleted_comment_is_a_conflict(api, db, world, crea
     "Robert'); DROP TABLE comments; --",
     "1 OR 1=1; SELECT * FROM users WHERE '' = ''",
     '<script>alert("xss")</script><img src=x onerror=alert(1)>',
-    "100 % \\ _ %% ${jndi:ldap://x} {{ 7*7 }} \u202e ünïcødé 🚲",
+    "100 % \\ _ %% ${jndi:ldap://x} {{ 7*7 }} ünïcødé 🚲",  # bidi overrides: test_comment_rules.py
 ])
 def test_special_characters_are_stored_as_plain_text(api, db, world, text):
     response = api.post(comments_url(world["consultation"]), user=world["anna"], json={"body": text})

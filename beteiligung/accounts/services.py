@@ -41,7 +41,7 @@ def _check_password(password):
 
 
 def _check_pseudonym(pseudonym):
-    pseudonym = (pseudonym or "").strip()
+    pseudonym = clean_text(pseudonym).strip()
     if not PSEUDONYM_PATTERN.match(pseudonym):
         raise Invalid(_("Der Name muss 3 bis 40 Zeichen lang sein und darf Buchstaben, Ziffern, Leerzeichen, "
                         "Punkt, Binde- und Unterstrich enthalten."),
@@ -194,9 +194,14 @@ def _poll_data(user):
     }
 
 
-def delete_account(user, password):
-    """Delete the account. Comments stay, shown as by a deleted account; votes are withdrawn."""
+def delete_account(user, password, delete_texts=False):
+    """Delete the account. Comments stay, shown as by a deleted account; votes are withdrawn.
+
+    With ``delete_texts`` the texts of the comments go too (comments.services.erase_texts_of: hidden
+    comments keep theirs as evidence for the moderation).
+    """
     from ..comments.models import Comment, CommentVote
+    from ..comments.services import erase_texts_of
     from ..consultations.models import Consultation
 
     ok, _new_hash = verify_password(user.password_hash, password or "")
@@ -205,6 +210,8 @@ def delete_account(user, password):
     if user.role == "admin" and db.session.scalar(
             select(func.count(User.id)).where(User.role == "admin", User.id != user.id)) == 0:
         raise Conflict(_("Das letzte Administrationskonto kann nicht gelöscht werden."))
+    if delete_texts:
+        erase_texts_of(user)
     voted_ids = list(db.session.scalars(select(CommentVote.comment_id).where(CommentVote.user_id == user.id)))
     touched = set(db.session.scalars(select(Comment.consultation_id).where(
         (Comment.author_id == user.id) | Comment.id.in_(voted_ids))))

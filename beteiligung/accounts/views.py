@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
 from ..forms import show_error
+from ..ids import parse_id
 from . import services
 from .forms import DeleteAccountForm, LoginForm, RegisterForm
 from .models import User
@@ -23,10 +24,11 @@ login_manager.login_message_category = "error"
 
 @login_manager.user_loader
 def load_user(user_id):
-    if not user_id.isdigit():
+    number = parse_id(user_id)
+    if number is None:
         return None
     return db.session.scalar(select(User).options(selectinload(User.moderated_regions))
-                             .where(User.id == int(user_id)))
+                             .where(User.id == number))
 
 
 def _safe_next(target):
@@ -107,7 +109,8 @@ def delete():
     status = 422
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user._get_current_object(), form.password.data)
+            services.delete_account(current_user._get_current_object(), form.password.data,
+                                    delete_texts=form.delete_texts.data)
             db.session.commit()
         except DomainError as error:
             status = show_error(form, error)

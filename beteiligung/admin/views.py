@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..accounts.services import set_moderator
 from ..audit.models import AuditEntry
+from ..audit.sentences import describe_all
 from ..comments.forms import ActionForm
 from ..errors import DomainError
 from ..extensions import db
@@ -83,7 +84,7 @@ def audit_log():
     query = (select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.region))
              .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
     page = paginate(query, page_arg(), 50)
-    return render_template("admin/audit.html", page=page)
+    return render_template("admin/audit.html", page=page, entries=describe_all(page.items))
 
 
 @bp.route("/plugins")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 
 class CommentForm(FlaskForm):
@@ -30,3 +30,10 @@ class ResolveReportForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that only needs CSRF protection."""
+
+
+class DeleteCommentForm(FlaskForm):
+    """The confirmation page's button sends confirm=ja; a POST without it deletes nothing."""
+
+    confirm = HiddenField(validators=[AnyOf(["ja"], message=_l("Bitte bestätigen Sie das Löschen mit der "
+                                                                  "Schaltfläche „Ja, Beitrag löschen“."))])

@@ -1,3 +1,4 @@
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -126,8 +127,11 @@ def edit_comment(user, comment, body):
     require_login(user)
     if comment.author_id != user.id:
         raise NotAllowed(_("Sie können nur Ihre eigenen Beiträge bearbeiten."))
+    if comment.status == "hidden":
+        raise Conflict(_("Die Moderation hat diesen Beitrag ausgeblendet. Ausgeblendete Beiträge können nicht "
+                         "gelöscht oder bearbeitet werden; der Text bleibt für die Moderation erhalten."))
     if comment.status != "visible":
-        raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht bearbeitet werden."))
+        raise Conflict(_("Gelöschte Beiträge können nicht bearbeitet werden."))
     _require_open(comment.consultation)
     if not can_edit(user, comment):
         raise Conflict(_("Beiträge können nur %(n)d Minuten lang nach dem Schreiben bearbeitet werden.",
@@ -140,18 +144,48 @@ def edit_comment(user, comment, body):
     return comment
 
 
-def delete_comment(user, comment):
-    """The author withdraws a comment; it keeps its place in the thread, marked as deleted."""
+def check_deletable(user, comment):
+    """Whether the user may delete the comment now; the one rule for the page, its confirmation and the API.
+
+    A comment the moderation has hidden is evidence: its author can neither delete nor edit it
+    (409), so the text the moderation hid stays stored for moderators. Restored, it can be deleted.
+    """
     require_login(user)
     if comment.author_id != user.id:
         raise NotAllowed(_("Sie können nur Ihre eigenen Beiträge löschen."))
     if comment.status == "deleted":
         raise Conflict(_("Dieser Beitrag ist bereits gelöscht."))
+    if comment.status == "hidden":
+        raise Conflict(_("Die Moderation hat diesen Beitrag ausgeblendet. Ausgeblendete Beiträge können nicht "
+                         "gelöscht oder bearbeitet werden; der Text bleibt für die Moderation erhalten."))
+
+
+def delete_comment(user, comment):
+    """The author withdraws a comment; it keeps its place in the thread, marked as deleted."""
+    check_deletable(user, comment)
     comment.status = "deleted"
     comment.body = ""
     _touch(comment.consultation_id, -1)
     db.session.flush()
     return comment
+
+
+def erase_texts_of(user):
+    """For an account deleted with "delete my texts too": the texts of its comments are removed.
+
+    Visible comments become deleted ones (empty body, place in the thread kept). Hidden comments
+    keep their body as evidence of what the moderation hid; only their author link goes with the
+    account. Returns the number of comments whose text was removed.
+    """
+    visible = list(db.session.scalars(select(Comment).where(Comment.author_id == user.id,
+                                                            Comment.status == "visible")))
+    for comment in visible:
+        comment.status = "deleted"
+        comment.body = ""
+    for consultation_id, count in Counter(comment.consultation_id for comment in visible).items():
+        _touch(consultation_id, -count)
+    db.session.flush()
+    return len(visible)
 
 
 def hide_comment(actor, comment, reason):
@@ -328,6 +362,15 @@ def votes_of(user, comment_ids):
     rows = db.session.execute(select(CommentVote.comment_id, CommentVote.value)
                               .where(CommentVote.user_id == user.id, CommentVote.comment_id.in_(comment_ids)))
     return dict(rows.all())
+
+
+def reports_of(user, comment_ids):
+    """The ids of the comments among these that the user has reported, in one query."""
+    if not getattr(user, "is_authenticated", False) or not comment_ids:
+        return set()
+    return set(db.session.scalars(select(CommentReport.comment_id)
+                                  .where(CommentReport.reporter_id == user.id,
+                                         CommentReport.comment_id.in_(comment_ids))))
 
 
 def thread_ids(threads):

@@ -7,10 +7,11 @@ from ..consultations.services import get_consultation
 from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..forms import form_errors, page_arg, show_error
+from ..ids import parse_id
 from ..pagination import paginate
 from ..policy import require_login, require_moderator
 from . import services
-from .forms import ActionForm, CommentForm, EditCommentForm, ReasonForm, ResolveReportForm
+from .forms import ActionForm, CommentForm, DeleteCommentForm, EditCommentForm, ReasonForm, ResolveReportForm
 from .models import Comment, CommentReport
 
 bp = Blueprint("comments", __name__)
@@ -23,9 +24,10 @@ def _comment_url(comment):
 def _int_or_none(value, field):
     if not value:
         return None
-    if not str(value).isdigit():
+    number = parse_id(value)
+    if number is None:
         raise Invalid(_("Ungültige Angabe."), {field: [_("Ungültige Angabe.")]})
-    return int(value)
+    return number
 
 
 @bp.route("/beteiligungen/<int:consultation_id>/beitraege", methods=["POST"])
@@ -72,16 +74,22 @@ def edit(comment_id):
     return render_template("comments/edit.html", form=form, comment=comment), status
 
 
-@bp.route("/beitraege/<int:comment_id>/loeschen", methods=["POST"])
+@bp.route("/beitraege/<int:comment_id>/loeschen", methods=["GET", "POST"])
 @login_required
 def delete(comment_id):
+    """A confirmation page first; the comment goes only with the confirming button of that page."""
     comment = services.get_comment(comment_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.delete_comment(current_user, comment)
-    db.session.commit()
-    flash(_("Ihr Beitrag wurde gelöscht."), "success")
-    return redirect(_comment_url(comment), code=303)
+    services.check_deletable(current_user, comment)
+    form = DeleteCommentForm()
+    status = 200
+    if form.validate_on_submit():
+        services.delete_comment(current_user, comment)
+        db.session.commit()
+        flash(_("Ihr Beitrag wurde gelöscht."), "success")
+        return redirect(_comment_url(comment), code=303)
+    if form.is_submitted():
+        status = 422
+    return render_template("comments/delete.html", form=form, comment=comment), status
 
 
 @bp.route("/beitraege/<int:comment_id>/bewerten", methods=["POST"])

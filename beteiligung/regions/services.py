@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..markup import clean_text
 from ..policy import require_admin
 from .models import Region
 
@@ -15,7 +16,7 @@ SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,58}[a-z0-9]$")
 def create_region(actor, slug, name, theme="", description=""):
     require_admin(actor)
     slug = (slug or "").strip().lower()
-    name = (name or "").strip()
+    name = clean_text(name).strip()
     errors = {}
     if not SLUG_PATTERN.match(slug):
         errors["slug"] = [_("3 bis 60 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche.")]
@@ -26,7 +27,8 @@ def create_region(actor, slug, name, theme="", description=""):
     if db.session.scalar(select(Region.id).where(Region.slug == slug)) is not None:
         raise Conflict(_("Eine Region mit dieser Kurzbezeichnung gibt es bereits."),
                        {"slug": [_("Bereits vergeben.")]})
-    region = Region(slug=slug, name=name, theme=(theme or "").strip()[:120], description=(description or "").strip())
+    region = Region(slug=slug, name=name, theme=clean_text(theme).strip()[:120],
+                    description=clean_text(description).strip())
     db.session.add(region)
     db.session.flush()
     record(actor, "region.created", region, region, slug=slug)

@@ -6,13 +6,9 @@ about buses and places: years, dates, times, prices, postal codes with a town, l
 """
 
 import re
+import unicodedata
 
-INTRO = ("Bitte veröffentlichen Sie keine Telefonnummern oder E-Mail-Adressen – zum Schutz Ihrer Daten und "
-         "der Daten anderer.")
-OUTRO = ("Bitte entfernen Sie die Angabe und senden Sie Ihren Beitrag erneut. Wer mit Ihnen ins Gespräch kommen "
-         "möchte, kann hier auf Ihren Beitrag antworten.")
-FOUND = {"phone": "Ihr Beitrag enthält offenbar eine Telefonnummer.",
-         "email": "Ihr Beitrag enthält offenbar eine E-Mail-Adresse."}
+from beteiligung.plugin_api import gettext as _
 
 # A number with the German trunk prefix 0 or the country code +49/0049: area code, then the
 # subscriber number (which never starts with 0). Dots and commas are no separators (dates, prices).
@@ -54,8 +50,35 @@ def _is_german_phone(match):
     return not ("/" in match.group("sep") and area_digits <= 4 and YEAR.fullmatch(match.group("number")))
 
 
+# Invisible format characters (zero-width spaces and joiners, soft hyphen, bidi marks) split digits
+# or addresses for the eye of a machine only.
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Dashes and slashes of other shapes; spaces of other widths (NFKC leaves some of them alone).
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_SPACES = re.compile(r"[^\S\n]+")
+# An area code in brackets after the country code: "+49 (171) 123-45-67" is "+49 171 123-45-67";
+# "(0)" stays, the phone pattern knows it.
+_BRACKETED_AREA = re.compile(r"\((\d{2,5})\)")
+# Digits written one or two at a time, "0 1 7 1 1 2 3 4 5 6 7" or "01 71 12 34 56 7": five or more such
+# groups become one number (which the patterns below still have to recognise as a phone number).
+_SPACED_DIGITS = re.compile(r"(?<![\w.,])\d\d?(?:(?: ?[/-] ?| )\d\d?){4,}(?!\w)")
+
+
+def normalise(text):
+    """The text as the patterns read it: full-width and other look-alike characters folded (NFKC:
+    "＠" is "@", "．" is ".", "０" is "0"), invisible characters removed, separators unified, digits
+    written one by one joined."""
+    text = unicodedata.normalize("NFKC", text if isinstance(text, str) else "")
+    text = _INVISIBLE.sub("", text)
+    text = _DASHES.sub("-", text)
+    text = _SPACES.sub(" ", text)
+    text = _BRACKETED_AREA.sub(r"\1", text)
+    return _SPACED_DIGITS.sub(lambda match: re.sub(r"\D", "", match.group(0)), text)
+
+
 def contact_kind(text):
     """"phone" or "email" if the text contains contact data, else None."""
+    text = normalise(text)
     if EMAIL.search(text) or EMAIL_BRACKETED.search(text) or EMAIL_SPELLED.search(text):
         return "email"
     if any(_is_german_phone(match) for match in GERMAN_PHONE.finditer(text)):
@@ -71,4 +94,11 @@ def contact_kind(text):
 def refusal(text):
     """The message that refuses a comment with contact data, or None."""
     kind = contact_kind(text)
-    return None if kind is None else f"{INTRO} {FOUND[kind]} {OUTRO}"
+    if kind is None:
+        return None
+    found = (_("Ihr Beitrag enthält offenbar eine Telefonnummer.") if kind == "phone"
+             else _("Ihr Beitrag enthält offenbar eine E-Mail-Adresse."))
+    return " ".join((_("Bitte veröffentlichen Sie keine Telefonnummern oder E-Mail-Adressen – zum Schutz Ihrer "
+                       "Daten und der Daten anderer."), found,
+                     _("Bitte entfernen Sie die Angabe und senden Sie Ihren Beitrag erneut. Wer mit Ihnen ins "
+                       "Gespräch kommen möchte, kann hier auf Ihren Beitrag antworten.")))

@@ -63,6 +63,15 @@ CONTACT = [
     ("Mail an m.meier(at)gmx.de", "email"),
     ("m.meier [at] gmx [punkt] de", "email"),
     ("Kontakt: anna at web dot de", "email"),
+    # Disguised: brackets around the area code, digits one by one, full-width and invisible characters.
+    ("Erreichbar unter +49 (171) 123-45-67", "phone"),
+    ("Meine Nummer: 0 1 7 1 1 2 3 4 5 6 7", "phone"),
+    ("Ruft an: 01 71 – 23 45 67 8", "phone"),
+    ("Ruft an: ０１７１ ２３４５６７８", "phone"),
+    ("Ruft an: 0171\u200b2345678", "phone"),
+    ("Ruft an: 0171\u20122345678", "phone"),
+    ("Schreibt an anna.schulte＠web．de", "email"),
+    ("Schreibt an anna\u200b@web.de", "email"),
 ]
 
 
@@ -78,6 +87,17 @@ def test_phone_numbers_and_email_addresses_are_refused(text, kind):
     message = refusal(text)
     assert message.startswith(MESSAGE_START)
     assert ("Telefonnummer." if kind == "phone" else "E-Mail-Adresse.") in message
+
+
+def test_the_validator_reads_look_alike_characters_as_what_they_look_like(soest_api, soest_regions,
+                                                                          create_consultation, create_user):
+    consultation = create_consultation(region=soest_regions[0], title="Bürgerbus Ense")
+    author = create_user()
+    for body in ("Fragen gern an anna.schulte＠web．de", "Anrufen: +49 (171) 123-45-67"):
+        refused = soest_api("post", f"/api/v1/consultations/{consultation.id}/comments", author, json={"body": body})
+        assert refused.status_code == 422, body
+        assert refused.get_json()["error"]["message"].startswith(MESSAGE_START)
+    assert comments_of(soest_api, consultation) == []
 
 
 def comments_of(soest_api, consultation):
