@@ -24,11 +24,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed translations
-install-test: $(VENV)/.installed-test translations
+# axe-core for the browser tests (tests/browser), pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm fehlt: ohne axe-core werden die Browser-Tests übersprungen (apt-get install npm)"; fi
 
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json translations
+
+# The core's catalogues and each plugin's (plugins/<name>/beteiligung_<name>/translations).
 translations: $(BIN)/activate
-	@if ls beteiligung/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel -q compile -d beteiligung/translations; fi
+	@for dir in beteiligung/translations plugins/*/beteiligung_*/translations; do \
+		if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+			$(BIN)/pybabel -q compile -d $$dir || exit 1; fi; \
+	done
 
 migrate: install
 	$(FLASK) db upgrade

@@ -5,6 +5,7 @@ is described in docs/plugins.md); anything else in the ``beteiligung`` package m
 """
 
 from flask import g
+from flask_babel import gettext, lazy_gettext, ngettext, pgettext
 
 from . import __version__ as core_version
 from .accounts.models import User
@@ -76,6 +77,7 @@ __all__ = [
     "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
     "bar_chart", "can_moderate", "clean_text", "column_chart", "core_version", "csv_text", "current_region", "db",
     "format_dt",
-    "format_number", "hookimpl", "int_setting", "is_enabled", "line_chart", "poll_results", "polls_query",
+    "format_number", "gettext", "hookimpl", "int_setting", "is_enabled", "lazy_gettext", "line_chart", "ngettext",
+    "pgettext", "poll_results", "polls_query",
     "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
 ]

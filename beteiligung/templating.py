@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from . import charts
 from .comments.services import can_edit
@@ -55,12 +56,28 @@ def url_with(**changes):
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def content_lang():
+    """`` lang="de"`` for what people wrote (in German) when the page is not German, else nothing.
+
+    ``<h1{{ content_lang() }}>{{ consultation.title }}</h1>``: screen readers then read it in German.
+    """
+    locale = get_locale()
+    return Markup("") if locale is None or locale.language == "de" else Markup(' lang="de"')
+
+
+def de_span(text):
+    """``{{ poll.title|de_span }}``: the text in ``<span lang="de">`` on a page that is not German, else as it is."""
+    lang = content_lang()
+    return Markup("<span{}>{}</span>").format(lang, text) if lang else escape(text)
+
+
 POLL_KIND_LABELS = {"survey": _l("Umfrage"), "problem_definition": _l("Problemsammlung")}
 
 
 def register_template_helpers(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = format_dt
+    app.jinja_env.filters["de_span"] = de_span
     app.jinja_env.globals.update(
         url_with=url_with,
         can_moderate=lambda region: can_moderate(current_user, region),
@@ -69,6 +86,7 @@ def register_template_helpers(app):
         comment_labels=comment_labels,
         comment_status_label=lambda status: str(COMMENT_STATUS_LABELS.get(status, status)),
         current_locale=lambda: str(get_locale()),
+        content_lang=content_lang,
         poll_kind_label=lambda kind: str(POLL_KIND_LABELS.get(kind, kind)),
         bar_chart=charts.bar_chart, column_chart=charts.column_chart, line_chart=charts.line_chart,
         format_number=charts.format_number,

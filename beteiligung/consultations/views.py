@@ -3,12 +3,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..comments.services import SORTS, list_threads, thread_ids, votes_of
+from ..comments.services import SORTS, list_threads, reports_of, thread_ids, votes_of
 from ..errors import DomainError
 from ..extensions import cache, db
 from ..forms import page_arg, show_error
 from ..pagination import paginate
 from ..plugins.runtime import get_registry, render_slot
+from ..plugins.services import remember_enabled
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug, list_regions
 from ..timeutil import to_local, to_utc
@@ -36,7 +37,9 @@ def index():
 
 @bp.route("/regionen")
 def regions():
-    return render_template("consultations/regions.html", regions=list_regions())
+    regions = list_regions()
+    remember_enabled(regions)  # the plugins of every region in one query
+    return render_template("consultations/regions.html", regions=regions)
 
 
 @bp.route("/beteiligungen/<int:consultation_id>")
@@ -67,8 +70,9 @@ def show(consultation_id):
             if html is not None:
                 return html
     threads = list_threads(consultation, sort, page, current_app.config["COMMENTS_PER_PAGE"])
+    ids = thread_ids(threads.items)
     html = render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
-                           my_votes=votes_of(current_user, thread_ids(threads.items)),
+                           my_votes=votes_of(current_user, ids), my_reports=reports_of(current_user, ids),
                            moderator=can_moderate(current_user, consultation.region), slots=slots,
                            sections_by_id={section.id: section for section in consultation.all_sections})
     if key is not None:

@@ -28,6 +28,10 @@ class Plugin:
     models = ()
     #: folder with the plugin's Alembic revisions, relative to the plugin's module
     migrations = None
+    #: folder with the plugin's message catalogues, relative to the plugin's module:
+    #: ``translations/<locale>/LC_MESSAGES/messages.po`` (compiled to ``.mo`` by ``make translations``);
+    #: used when it exists (see docs/plugins.md, "Translations")
+    translations = "translations"
     #: names of the template slots this plugin fills through the ``render_slot`` hook
     slots = ()
     #: poll and survey templates: dicts validated at load (see docs/plugins.md)

@@ -73,6 +73,24 @@ def render_slot(slot, context, region):
 
 
 @hookspec
+def navigation_entries(region):
+    """Name the plugin's pages in a region, so that people can find them.
+
+    Called only for plugins enabled in ``region``, when a page lists them: the region's page
+    (``/regionen/<slug>``) and ``/<plugin>/``, which leads to the first entry (one region: a
+    redirect; several: a page to choose the region). Called on GET requests: read, never write;
+    keep it to a constant number of queries (none is best, ``url_for`` needs none).
+
+    :param region: the ``Region`` whose page is being shown
+    :return: ``None`` or a list of entries, most important first; an entry is a ``(label, url)``
+        pair or a dict ``{"label", "url", "description"?}``. ``label`` and ``description`` are
+        translated texts (``plugin_api.gettext``); ``url`` is usually
+        ``url_for("<plugin>.<endpoint>", region_slug=region.slug)``. An entry without a label or
+        a URL is dropped; a failing plugin contributes no entries.
+    """
+
+
+@hookspec
 def cli_commands(cli):
     """Add commands to ``flask --app wsgi …``.
 

@@ -1,8 +1,11 @@
 """Wires the plugin registry into the app: loading, plugin pages per region, slots, hooks, migrations."""
 
 import os
+from pathlib import Path
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, redirect, render_template, request
+from flask_babel import Domain
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import __version__
@@ -43,6 +46,12 @@ def init_plugins(app):
             values["region_slug"] = g.region.slug
 
     app.jinja_env.globals["render_slot"] = render_slot
+    app.jinja_env.globals["plugin_navigation"] = navigation
+    install_translations(app, registry)
+    for name in registry.plugins:
+        # /<plugin>/ alone: the plugin's page in the region(s) where it is enabled.
+        app.add_url_rule(f"/{name}/", endpoint="plugin_landing", view_func=plugin_landing,
+                         defaults={"plugin_name": name})
     from .cli import register_plugin_cli
 
     register_plugin_cli(app)
@@ -115,3 +124,99 @@ def refusals(hook, region, **kwargs):
     enabled = enabled_names(region)
     return [str(message) for _name, message in registry.call(hook, enabled, region=region, **kwargs)
             if message] if enabled else []
+
+
+# --- translations --------------------------------------------------------------------------------
+
+class _PerAppDomain(Domain):
+    """Flask-Babel's default domain, with its cache per app.
+
+    The Babel extension (and so its domain and cache) is shared by every app of the process, but
+    apps with different plugins have different catalogues (tests build many apps).
+    """
+
+    def get_translations_cache(self, ctx):
+        return current_app.extensions.setdefault("beteiligung.translations", {})
+
+
+def install_translations(app, registry):
+    """Add the catalogues of the loaded plugins to the app's: one ``messages`` domain, merged.
+
+    Order: the plugins (by name), then the core. A catalogue loaded later wins for the same msgid,
+    so the core's translations can't be changed by a plugin, and two plugins that use the same
+    msgid share one translation (that of the plugin whose name sorts last): the same German text
+    means the same thing everywhere. A text whose meaning depends on the plugin takes a context
+    (``pgettext("<plugin>", …)``). A missing ``.mo`` (not compiled yet) leaves the texts German.
+    """
+    babel_config = app.extensions["babel"]
+    folders = []
+    for name in sorted(registry.plugins):
+        folder = type(registry.plugins[name]).resolve_path(type(registry.plugins[name]).translations)
+        if folder is None or not Path(folder).is_dir():
+            continue
+        missing = [str(po) for po in Path(folder).glob("*/LC_MESSAGES/messages.po")
+                   if not po.with_suffix(".mo").exists()]
+        if missing:
+            app.logger.warning("Plugin %s: Übersetzungen nicht kompiliert (make translations), die Texte bleiben "
+                               "deutsch: %s", name, ", ".join(missing))
+        folders.append(str(folder))
+    core = [folder for folder in babel_config.translation_directories if folder not in folders]
+    babel_config.translation_directories = folders + core
+    babel = babel_config.instance
+    if not isinstance(babel.__dict__.get("domain_instance"), _PerAppDomain):  # a cached_property: no app yet
+        babel.domain_instance = _PerAppDomain(domain="messages")
+
+
+# --- navigation ----------------------------------------------------------------------------------
+
+def _entries(name, result):
+    """A plugin's navigation_entries result as a list of dicts; malformed entries are dropped."""
+    entries = []
+    for entry in result if isinstance(result, list | tuple) else ():
+        if isinstance(entry, dict):
+            label, url, description = entry.get("label"), entry.get("url"), entry.get("description")
+        elif isinstance(entry, list | tuple) and len(entry) == 2:
+            (label, url), description = entry, None
+        else:
+            label = url = description = None
+        if not (label and isinstance(url, str) and url):
+            current_app.logger.error("Plugin %s lieferte einen ungültigen Navigationseintrag: %r", name, entry)
+            continue
+        entries.append({"plugin": name, "label": str(label), "url": url,
+                        "description": str(description) if description else ""})
+    return entries
+
+
+def navigation(region):
+    """The navigation entries of the plugins enabled in `region`, by plugin name (see hookspecs)."""
+    registry = get_registry()
+    if not registry.plugins or region is None:
+        return []
+    from .services import enabled_names
+
+    enabled = enabled_names(region)
+    if not enabled:
+        return []
+    results = sorted(registry.call("navigation_entries", enabled, region=region), key=lambda item: item[0])
+    return [entry for name, result in results for entry in _entries(name, result)]
+
+
+def plugin_landing(plugin_name):
+    """``/<plugin>/``: one region with the plugin's page → there; several → choose; none → 404."""
+    from ..errors import NotFound
+    from .services import regions_with_plugin
+
+    registry = get_registry()
+    plugin = registry.plugins[plugin_name]
+    choices = []
+    for region in regions_with_plugin(plugin_name):
+        entries = [entry for name, result in registry.call("navigation_entries", {plugin_name}, region=region)
+                   for entry in _entries(name, result)]
+        if entries:
+            choices.append((region, entries[0]))
+    if not choices:
+        raise NotFound(_("„%(plugin)s“ ist in keiner Region aktiviert, oder es hat dort keine eigene Seite. "
+                         "Die Seiten der Regionen finden Sie unter „Regionen“.", plugin=plugin.title or plugin_name))
+    if len(choices) == 1:
+        return redirect(choices[0][1]["url"], code=302)
+    return render_template("plugins/choose_region.html", plugin=plugin, choices=choices)

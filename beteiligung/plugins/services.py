@@ -24,6 +24,16 @@ def enabled_names(region):
     return memo[region.id]
 
 
+def remember_enabled(regions):
+    """Find the enabled plugins of many regions at once (one query), for pages that list regions."""
+    if not registry().plugins or not has_app_context():
+        return
+    memo = g.setdefault("enabled_plugins", {})
+    found = enabled_by_region()
+    for region in regions:
+        memo[region.id] = frozenset(name for name in found.get(region.id, ()) if name in registry().plugins)
+
+
 def _forget_enabled(region):
     if has_app_context():
         g.get("enabled_plugins", {}).pop(region.id, None)
@@ -35,6 +45,14 @@ def enabled_by_region():
     for region_id, name in db.session.execute(select(RegionPlugin.region_id, RegionPlugin.plugin)):
         result.setdefault(region_id, set()).add(name)
     return result
+
+
+def regions_with_plugin(name):
+    """The regions where the named plugin is enabled, by name (one query)."""
+    from ..regions.models import Region
+
+    return db.session.scalars(select(Region).join(RegionPlugin, RegionPlugin.region_id == Region.id)
+                              .where(RegionPlugin.plugin == name).order_by(Region.name)).all()
 
 
 def _loaded(name):

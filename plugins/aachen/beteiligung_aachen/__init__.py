@@ -1,8 +1,12 @@
 """Digitales Lernen in Aachen: the question type "Matrixfrage" and a survey template for schools and adult education."""
 
-from beteiligung.plugin_api import Plugin
+from flask import url_for
+
+from beteiligung.plugin_api import Plugin, hookimpl
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from .matrix import MatrixType
+from .views import bp
 
 AGREEMENT = {"1": "sehr unsicher", "5": "sehr sicher"}
 USEFULNESS = {"1": "gar nicht hilfreich", "5": "sehr hilfreich"}
@@ -48,11 +52,17 @@ DIGITALES_LERNEN = {
 
 
 class AachenPlugin(Plugin):
-    title = "Digitales Lernen Aachen"
-    description = ("Matrixfragen (mehrere Einträge auf einer gemeinsamen Skala) und die Umfragevorlage „Digitales "
-                   "Lernen in Aachen“ für Schulen und Erwachsenenbildung.")
+    title = _l("Digitales Lernen Aachen")
+    description = _l("Matrixfragen (mehrere Einträge auf einer gemeinsamen Skala) und die Umfragevorlage „Digitales "
+                     "Lernen in Aachen“ für Schulen und Erwachsenenbildung.")
     home_region = "aachen"
     core_version = ">=0.1,<1"
     template_folder = "templates"
+    blueprints = (bp,)
     question_types = {"matrix": MatrixType}
     poll_templates = (DIGITALES_LERNEN,)
+
+    @hookimpl
+    def navigation_entries(self, region):
+        return [{"label": _l("Umfragen zum digitalen Lernen"), "url": url_for("aachen.polls", region_slug=region.slug),
+                 "description": _l("Umfragen mit Matrixfragen für Schulen und Erwachsenenbildung")}]

@@ -9,6 +9,8 @@ withheld (only its number of ratings is shown), like a whole question in the cor
 from flask import current_app
 
 from beteiligung.plugin_api import AnswerError, Cell, QuestionType, scale_settings, share
+from beteiligung.plugin_api import gettext as _
+from beteiligung.plugin_api import lazy_gettext as _l
 
 DEFAULT_LOW_LABEL = "trifft gar nicht zu"
 DEFAULT_HIGH_LABEL = "trifft voll zu"
@@ -34,7 +36,7 @@ def _shown(key):
 
 
 class MatrixType(QuestionType):
-    label = "Matrixfrage"
+    label = _l("Matrixfrage")
     has_options = True
     min_options = 2
     max_options = 15
@@ -66,30 +68,32 @@ class MatrixType(QuestionType):
 
     def parse(self, question, value):
         if not isinstance(value, dict):
-            raise AnswerError("Bitte geben Sie die Bewertungen als Objekt an: {\"<Eintrag-ID>\": Bewertung}.")
+            raise AnswerError(_("Bitte geben Sie die Bewertungen als Objekt an: {\"<Eintrag-ID>\": Bewertung}."))
         items = self.options_by_id(question)
         low, high = self.bounds(question)
         ratings = {}
         for key, rating in value.items():
             item_id = _item_id(key)
             if item_id not in items:
-                raise AnswerError(f"Der Eintrag „{_shown(key)}“ gehört nicht zu dieser Frage.")
+                raise AnswerError(_("Der Eintrag „%(item)s“ gehört nicht zu dieser Frage.", item=_shown(key)))
             label = items[item_id].label
             if item_id in ratings:
-                raise AnswerError(f"Der Eintrag „{label}“ ist doppelt bewertet. Bitte bewerten Sie jeden Eintrag "
-                                  f"nur einmal.")
+                raise AnswerError(_("Der Eintrag „%(item)s“ ist doppelt bewertet. Bitte bewerten Sie jeden Eintrag "
+                                    "nur einmal.", item=label))
             if not _is_int(rating):
-                raise AnswerError(f"Bitte bewerten Sie „{label}“ mit einer ganzen Zahl von {low} bis {high}.")
+                raise AnswerError(_("Bitte bewerten Sie „%(item)s“ mit einer ganzen Zahl von %(low)d bis %(high)d.",
+                                    item=label, low=low, high=high))
             if not low <= rating <= high:
-                raise AnswerError(f"Die Bewertung für „{label}“ muss zwischen {low} und {high} liegen.")
+                raise AnswerError(_("Die Bewertung für „%(item)s“ muss zwischen %(low)d und %(high)d liegen.",
+                                    item=label, low=low, high=high))
             ratings[item_id] = rating
         if not ratings:
             return None
         if question.required:
             missing = [option.label for option in question.options if option.id not in ratings]
             if missing:
-                raise AnswerError("Bitte bewerten Sie alle Einträge. Es fehlt: "
-                                  + ", ".join(f"„{label}“" for label in missing) + ".")
+                raise AnswerError(_("Bitte bewerten Sie alle Einträge. Es fehlt: %(items)s.",
+                                    items=", ".join(f"„{label}“" for label in missing)))
         return [Cell(option_id=option.id, number=ratings[option.id]) for option in question.options
                 if option.id in ratings]
 

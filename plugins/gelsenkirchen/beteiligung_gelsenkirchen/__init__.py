@@ -4,7 +4,10 @@ Extension points shown here: a public plugin page with server-side charts (bluep
 a plugin table with its own migration, the ``poll_closed`` hook, and two poll templates.
 """
 
+from flask import url_for
+
 from beteiligung.plugin_api import Plugin, hookimpl
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from .content import DATA_TOPICS_TEMPLATE, DATA_WISHES_TEMPLATE
 from .models import Dataset
@@ -13,9 +16,9 @@ from .views import bp
 
 
 class GelsenkirchenPlugin(Plugin):
-    title = "Gelsenkirchen – Digitale Daten"
-    description = ("Beteiligungs-Dashboard der Region, Datenwünsche-Umfrage und Problemsammlung zu Datenthemen; "
-                   "beendete Umfragen erscheinen automatisch als offener Datensatz (CSV mit DCAT-AP.de-Metadaten).")
+    title = _l("Gelsenkirchen – Digitale Daten")
+    description = _l("Beteiligungs-Dashboard der Region, Datenwünsche-Umfrage und Problemsammlung zu Datenthemen; "
+                     "beendete Umfragen erscheinen automatisch als offener Datensatz (CSV mit DCAT-AP.de-Metadaten).")
     home_region = "gelsenkirchen"
     core_version = ">=0.1,<1"
     blueprints = (bp,)
@@ -28,3 +31,13 @@ class GelsenkirchenPlugin(Plugin):
     def poll_closed(self, poll, region):
         """A closed poll's public results become an open data set of the region."""
         publish_results(poll, region)
+
+    @hookimpl
+    def navigation_entries(self, region):
+        """The dashboard and the open data sets of the region."""
+        return [{"label": _l("Beteiligung in Zahlen"),
+                 "url": url_for("gelsenkirchen.dashboard", region_slug=region.slug),
+                 "description": _l("Dashboard: Beteiligungen, Beiträge und Teilnahmen je Monat")},
+                {"label": _l("Offene Daten aus beendeten Umfragen"),
+                 "url": url_for("gelsenkirchen.datasets", region_slug=region.slug),
+                 "description": _l("Ergebnisse als CSV mit DCAT-AP.de-Metadaten")}]

@@ -24,14 +24,18 @@ def _utcnow():
 def publish_results(poll, region):
     """Store the public results of a closed poll as a data set (once per poll).
 
-    Polls whose results only moderators may see are not published. The small-group rule of the
-    results applies: withheld breakdowns are not in the data set either.
+    Polls whose results only moderators may see are not published, nor polls in which nobody took
+    part (no ballot; in a problem-definition poll: nobody compared): their "results" would be empty
+    or the seed order of the problems. The small-group rule of the results applies: withheld
+    breakdowns are not in the data set either.
     """
     if poll.results_visibility == "moderators":
         return None
     if db.session.scalar(select(Dataset.id).where(Dataset.poll_id == poll.id)) is not None:
         return None
     data = poll_results(poll, moderator=False)
+    if not data["total_ballots"]:
+        return None
     rows = results_csv_rows(poll, data)
     kind = "Problemsammlung" if poll.kind == "problem_definition" else "Umfrage"
     count = (f"{data.get('total_comparisons', 0)} Paarvergleiche" if poll.kind == "problem_definition"

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, url_for
 from sqlalchemy import func, select
 
 from beteiligung.plugin_api import Ballot, Comment, Consultation, Poll, current_region, db
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from .models import Dataset
 from .opendata import CONTEXT, dcat_record
@@ -16,7 +17,8 @@ from .opendata import CONTEXT, dcat_record
 bp = Blueprint("gelsenkirchen", __name__)
 
 MONTHS = 12
-MONTH_NAMES = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez.")
+MONTH_NAMES = (_l("Jan."), _l("Feb."), _l("März"), _l("Apr."), _l("Mai"), _l("Juni"), _l("Juli"), _l("Aug."),
+               _l("Sept."), _l("Okt."), _l("Nov."), _l("Dez."))
 
 
 def _month(column):

@@ -112,11 +112,13 @@ def test_moderator_only_results_and_other_regions_are_not_published(client, db, 
     assert datasets(db) == []
 
 
-def test_a_poll_closed_by_its_date_is_published_once(db, runner, create_poll, regions):
+def test_a_poll_closed_by_its_date_is_published_once(client, db, runner, api_headers, create_user, create_poll,
+                                                     regions):
     from beteiligung.plugin_api import Poll
 
     home, _other = regions
     poll = create_poll(region=home, questions=QUESTION)
+    vote(client, api_headers, create_user, poll, 0)
     db.session.get(Poll, poll.id).closes_at = poll.opened_at - timedelta(minutes=1)
     db.session.commit()
     assert "1 Umfragen" in runner.invoke(args=["polls", "settle"]).output
@@ -214,3 +216,70 @@ def test_the_table_comes_with_upgrade_and_goes_with_downgrade(app, db):
     assert "gelsenkirchen_datasets" not in inspect(db.engine).get_table_names()
     upgrade(revision="heads")
     assert "gelsenkirchen_datasets" in inspect(db.engine).get_table_names()
+
+
+def test_a_poll_nobody_took_part_in_is_not_published(client, db, api_headers, create_user, create_poll, regions,
+                                                     moderator):
+    home, _other = regions
+    empty_survey = create_poll(region=home, questions=QUESTION, title="Niemand hat teilgenommen")
+    empty_problems = create_poll(region=home, kind="problem_definition", phase="comparing",
+                                 problems=["Daten nur als PDF", "Baustellendaten veraltet"])
+    for poll in (empty_survey, empty_problems):
+        assert client.post(f"/api/v1/polls/{poll.id}/close", headers=api_headers(moderator)).status_code == 200
+    assert datasets(db) == []
+    page = client.get("/gelsenkirchen/gelsenkirchen/offene-daten/").get_data(as_text=True)
+    assert "Niemand hat teilgenommen" not in page and "Noch keine Datensätze" in page
+
+    one = create_poll(region=home, questions=QUESTION, title="Eine Teilnahme")
+    vote(client, api_headers, create_user, one, 0)
+    client.post(f"/api/v1/polls/{one.id}/close", headers=api_headers(moderator))
+    assert [d.poll_id for d in datasets(db)] == [one.id]  # one participant is enough
+
+
+def test_a_poll_nobody_took_part_in_that_closes_by_its_date_is_not_published(db, runner, create_poll, regions):
+    from beteiligung.plugin_api import Poll
+
+    home, _other = regions
+    poll = create_poll(region=home, questions=QUESTION)
+    db.session.get(Poll, poll.id).closes_at = poll.opened_at - timedelta(minutes=1)
+    db.session.commit()
+    assert "1 Umfragen" in runner.invoke(args=["polls", "settle"]).output
+    assert datasets(db) == []
+
+
+def test_the_dashboard_and_the_data_sets_are_found_from_the_region_and_the_plugin_root(client, regions,
+                                                                                      enable_plugin):
+    home, other = regions
+    region_page = client.get("/regionen/gelsenkirchen").get_data(as_text=True)
+    assert '<a href="/gelsenkirchen/gelsenkirchen/">Beteiligung in Zahlen</a>' in region_page
+    assert '<a href="/gelsenkirchen/gelsenkirchen/offene-daten/">Offene Daten aus beendeten Umfragen</a>' in region_page
+    assert "/gelsenkirchen/" not in client.get("/regionen/aachen").get_data(as_text=True)
+
+    response = client.get("/gelsenkirchen/", follow_redirects=False)
+    assert response.status_code == 302 and response.headers["Location"] == "/gelsenkirchen/gelsenkirchen/"
+    enable_plugin(other, "gelsenkirchen")
+    chooser = client.get("/gelsenkirchen/")
+    assert chooser.status_code == 200
+    assert '<a href="/gelsenkirchen/aachen/">Aachen</a>' in chooser.get_data(as_text=True)
+
+
+def test_plugin_root_is_404_when_enabled_nowhere(client, create_region):
+    create_region(slug="gelsenkirchen", name="Gelsenkirchen")
+    response = client.get("/gelsenkirchen/")
+    assert response.status_code == 404
+    assert "in keiner Region aktiviert" in response.get_data(as_text=True)
+
+
+def test_dashboard_numbers_follow_the_locale(client, db, create_consultation, create_comment, create_user, regions):
+    home, _other = regions
+    consultation = create_consultation(region=home)
+    author = create_user()
+    from beteiligung.plugin_api import Comment
+
+    db.session.add_all([Comment(consultation_id=consultation.id, author_id=author.id, body="Beitrag")
+                        for _ in range(1234)])
+    db.session.commit()
+    german = client.get("/gelsenkirchen/gelsenkirchen/?lang=de").get_data(as_text=True)
+    english = client.get("/gelsenkirchen/gelsenkirchen/?lang=en").get_data(as_text=True)
+    assert '<th scope="row">Sichtbare Beiträge</th><td>1.234</td>' in german
+    assert '<th scope="row">Visible comments</th><td>1,234</td>' in english

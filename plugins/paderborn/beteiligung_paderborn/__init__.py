@@ -4,10 +4,10 @@ generated from the catalogue when a moderator creates the poll."""
 
 import click
 from flask import url_for
-from markupsafe import Markup
 from sqlalchemy import select
 
 from beteiligung.plugin_api import Invalid, Plugin, Region, db, hookimpl, is_enabled
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from . import demo, services
 from .models import OnlineService
@@ -37,10 +37,10 @@ SURVEY = {
 
 
 class PaderbornPlugin(Plugin):
-    title = "Digitale Portale Paderborn"
-    description = ("Katalog der Online-Dienste der Kommune mit Fachbereich, Startdatum und Link, gepflegt von der "
-                   "Moderation, und eine Umfrage, deren Fragen aus dem Katalog erzeugt werden: Wie gut sind die "
-                   "Dienste, und welche eignen sich zur Nachnutzung in anderen Kommunen?")
+    title = _l("Digitale Portale Paderborn")
+    description = _l("Katalog der Online-Dienste der Kommune mit Fachbereich, Startdatum und Link, gepflegt von der "
+                     "Moderation, und eine Umfrage, deren Fragen aus dem Katalog erzeugt werden: Wie gut sind die "
+                     "Dienste, und welche eignen sich zur Nachnutzung in anderen Kommunen?")
     home_region = "paderborn"
     core_version = ">=0.1,<1"
     blueprints = (bp,)
@@ -48,7 +48,6 @@ class PaderbornPlugin(Plugin):
     models = (OnlineService,)
     migrations = "migrations"
     poll_templates = (SURVEY,)
-    slots = ("region.page",)
 
     def prepare_poll_template(self, key, template, region):
         """The survey asks about the region's own catalogue: which services were used, one rating each."""
@@ -61,12 +60,11 @@ class PaderbornPlugin(Plugin):
         return template
 
     @hookimpl
-    def render_slot(self, slot, region):
-        """On the regions page: a link to the region's catalogue."""
-        if slot == "region.page":
-            return 20, Markup('<p><a href="{}">Online-Dienste in {}</a></p>').format(
-                url_for("paderborn.catalogue", region_slug=region.slug), region.name)
-        return None
+    def navigation_entries(self, region):
+        """On the region's page and the regions page: the region's catalogue of online services."""
+        return [{"label": _l("Online-Dienste in %(region)s", region=region.name),
+                 "url": url_for("paderborn.catalogue", region_slug=region.slug),
+                 "description": _l("Katalog der Verwaltungsleistungen, die Sie online erledigen können")}]
 
     @hookimpl
     def demo_data(self, region, moderator):

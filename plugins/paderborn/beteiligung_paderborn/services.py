@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from beteiligung.plugin_api import Invalid, NotFound, clean_text, db, require_moderator
+from beteiligung.plugin_api import gettext as _
 
 from .models import OnlineService
 
@@ -39,9 +40,9 @@ def clean_url(raw):
     """(url, None) for an http(s) address with a host, else (text, German message)."""
     url = str(raw or "").strip()
     if not url:
-        return url, "Bitte geben Sie die Internetadresse des Dienstes an."
+        return url, _("Bitte geben Sie die Internetadresse des Dienstes an.")
     if len(url) > URL_MAX:
-        return url, f"Die Internetadresse darf höchstens {URL_MAX} Zeichen lang sein."
+        return url, _("Die Internetadresse darf höchstens %(max)d Zeichen lang sein.", max=URL_MAX)
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -49,7 +50,7 @@ def clean_url(raw):
         parts, host = None, None
     if (parts is None or parts.scheme.lower() not in ("http", "https") or not host
             or any(ch.isspace() or ord(ch) < 32 or ch in "<>\"\\" for ch in url)):
-        return url, "Bitte geben Sie eine vollständige Internetadresse an, die mit https:// oder http:// beginnt."
+        return url, _("Bitte geben Sie eine vollständige Internetadresse an, die mit https:// oder http:// beginnt.")
     return url, None
 
 
@@ -59,26 +60,26 @@ def clean_service(data, today=None):
     errors = {}
     name = _one_line(data.get("name"))
     if not 3 <= len(name) <= NAME_MAX:
-        errors["name"] = [f"Bitte geben Sie den Namen des Dienstes an (3 bis {NAME_MAX} Zeichen)."]
+        errors["name"] = [_("Bitte geben Sie den Namen des Dienstes an (3 bis %(max)d Zeichen).", max=NAME_MAX)]
     department = _one_line(data.get("department"))
     if not 2 <= len(department) <= DEPARTMENT_MAX:
-        errors["department"] = [f"Bitte nennen Sie den zuständigen Fachbereich oder das Amt "
-                                f"(2 bis {DEPARTMENT_MAX} Zeichen)."]
+        errors["department"] = [_("Bitte nennen Sie den zuständigen Fachbereich oder das Amt (2 bis %(max)d Zeichen).",
+                                  max=DEPARTMENT_MAX)]
     online_since = data.get("online_since")
     if not isinstance(online_since, date) or isinstance(online_since, datetime):
-        errors["online_since"] = ["Bitte geben Sie an, seit wann der Dienst online ist (TT.MM.JJJJ)."]
+        errors["online_since"] = [_("Bitte geben Sie an, seit wann der Dienst online ist (TT.MM.JJJJ).")]
     elif online_since > today:
-        errors["online_since"] = ["Das Datum darf nicht in der Zukunft liegen. Tragen Sie den Dienst ein, "
-                                  "sobald er online ist."]
+        errors["online_since"] = [_("Das Datum darf nicht in der Zukunft liegen. Tragen Sie den Dienst ein, "
+                                    "sobald er online ist.")]
     elif online_since < EARLIEST:
-        errors["online_since"] = [f"Das Datum darf nicht vor dem {EARLIEST:%d.%m.%Y} liegen."]
+        errors["online_since"] = [_("Das Datum darf nicht vor dem %(date)s liegen.", date=f"{EARLIEST:%d.%m.%Y}")]
     url, message = clean_url(data.get("url"))
     if message:
         errors["url"] = [message]
     description = clean_text(data.get("description") or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        errors["description"] = [f"Die Beschreibung darf höchstens {DESCRIPTION_MAX} Zeichen lang sein "
-                                 f"(sie hat {len(description)})."]
+        errors["description"] = [_("Die Beschreibung darf höchstens %(max)d Zeichen lang sein (sie hat %(length)d).",
+                                   max=DESCRIPTION_MAX, length=len(description))]
     values = {"name": name, "department": department, "online_since": online_since, "url": url,
               "description": description}
     return values, errors
@@ -92,15 +93,19 @@ def _name_taken(region, name, exclude_id=None):
     return db.session.scalar(query.limit(1)) is not None
 
 
-NAME_TAKEN = "Diesen Dienst gibt es im Katalog schon (auch deaktivierte Dienste zählen)."
-REFUSED = "Bitte prüfen Sie die markierten Angaben."
+def name_taken():
+    return _("Diesen Dienst gibt es im Katalog schon (auch deaktivierte Dienste zählen).")
+
+
+def refused():
+    return _("Bitte prüfen Sie die markierten Angaben.")
 
 
 def _store(region, service, values, errors):
     if "name" not in errors and _name_taken(region, values["name"], service.id):
-        errors["name"] = [NAME_TAKEN]
+        errors["name"] = [name_taken()]
     if errors:
-        raise Invalid(REFUSED, errors)
+        raise Invalid(refused(), errors)
     for key, value in values.items():
         setattr(service, key, value)
     db.session.add(service)
@@ -109,7 +114,7 @@ def _store(region, service, values, errors):
     except IntegrityError as error:  # the same name, written at the same moment by someone else
         # No savepoint: on SQLite (pysqlite) releasing a savepoint opened before any write commits.
         db.session.rollback()
-        raise Invalid(REFUSED, {"name": [NAME_TAKEN]}) from error
+        raise Invalid(refused(), {"name": [name_taken()]}) from error
     return service
 
 
@@ -135,7 +140,7 @@ def set_active(user, service, region, active):
 def get_service(region, service_id):
     service = db.session.get(OnlineService, service_id)
     if service is None or service.region_id != region.id:
-        raise NotFound("Diesen Online-Dienst gibt es im Katalog der Region nicht.")
+        raise NotFound(_("Diesen Online-Dienst gibt es im Katalog der Region nicht."))
     return service
 
 
@@ -167,7 +172,7 @@ def seed_services(region, entries, today=None):
         if "name" not in errors and _name_taken(region, values["name"]):
             continue
         if errors:
-            raise Invalid(f"{values['name'] or 'Eintrag ohne Namen'}: {REFUSED}", errors)
+            raise Invalid(f"{values['name'] or 'Eintrag ohne Namen'}: {refused()}", errors)
         service = OnlineService(region_id=region.id, active=entry.get("active", True))
         _store(region, service, values, errors)
         added += 1

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from beteiligung.plugin_api import Invalid, can_moderate, current_region, db
+from beteiligung.plugin_api import gettext as _
 
 from . import services
 from .forms import URL_HINT, ServiceForm, ToggleForm
@@ -46,7 +47,7 @@ def _save(form, save):
             _add_errors(form, error.fields)
     else:
         _add_errors(form, services.clean_service(form.values())[1])
-    flash(services.REFUSED, "error")
+    flash(services.refused(), "error")
     return None
 
 
@@ -73,7 +74,7 @@ def manage():
 
 
 def _edit_page(region, form, service=None, status=200):
-    heading = "Online-Dienst bearbeiten" if service else "Online-Dienst hinzufügen"
+    heading = _("Online-Dienst bearbeiten") if service else _("Online-Dienst hinzufügen")
     return render_template("paderborn/form.html", region=region, form=form, service=service, heading=heading,
                            url_hint=URL_HINT), status
 
@@ -89,7 +90,7 @@ def create():
     if form.is_submitted():
         service = _save(form, lambda values: services.create_service(current_user, region, values))
         if service is not None:
-            flash(f"Der Online-Dienst „{service.name}“ wurde gespeichert.", "success")
+            flash(_("Der Online-Dienst „%(name)s“ wurde gespeichert.", name=service.name), "success")
             return redirect(url_for(".manage"), code=303)
         return _edit_page(region, form, status=422)
     return _edit_page(region, form)
@@ -106,7 +107,7 @@ def edit(service_id):
     form = ServiceForm(obj=service)
     if form.is_submitted():
         if _save(form, lambda values: services.update_service(current_user, service, region, values)) is not None:
-            flash(f"Der Online-Dienst „{service.name}“ wurde gespeichert.", "success")
+            flash(_("Der Online-Dienst „%(name)s“ wurde gespeichert.", name=service.name), "success")
             return redirect(url_for(".manage"), code=303)
         return _edit_page(region, form, service, status=422)
     return _edit_page(region, form, service)
@@ -121,8 +122,8 @@ def _toggle(service_id, active):
     if ToggleForm().validate_on_submit():
         services.set_active(current_user, service, region, active)
         db.session.commit()
-        flash(f"Gespeichert: „{service.name}“ wird " + ("wieder öffentlich angezeigt." if active else
-                                                        "nicht mehr öffentlich angezeigt."), "success")
+        flash(_("Gespeichert: „%(name)s“ wird wieder öffentlich angezeigt.", name=service.name) if active else
+              _("Gespeichert: „%(name)s“ wird nicht mehr öffentlich angezeigt.", name=service.name), "success")
     return redirect(url_for(".manage"), code=303)
 
 

@@ -6,7 +6,10 @@ survey's answers down by place with one aggregated SQL query, and a comment vali
 phone numbers and e-mail addresses.
 """
 
+from flask import url_for
+
 from beteiligung.plugin_api import Plugin, hookimpl
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from .contact import refusal
 from .content import MOBILITY_TEMPLATE, PLACE_SURVEY_TEMPLATE
@@ -15,10 +18,10 @@ from .views import bp
 
 
 class SoestPlugin(Plugin):
-    title = "Kreis Soest – Mobilität im ländlichen Raum"
-    description = ("Problemsammlung und Ortsbefragung zur Mobilität in den 14 Städten und Gemeinden des Kreises "
-                   "Soest, Auswertung nach Wohnort mit Schutz kleiner Gruppen und ein Schutz vor Telefonnummern "
-                   "und E-Mail-Adressen in Beiträgen.")
+    title = _l("Kreis Soest – Mobilität im ländlichen Raum")
+    description = _l("Problemsammlung und Ortsbefragung zur Mobilität in den 14 Städten und Gemeinden des Kreises "
+                     "Soest, Auswertung nach Wohnort mit Schutz kleiner Gruppen und ein Schutz vor Telefonnummern "
+                     "und E-Mail-Adressen in Beiträgen.")
     home_region = "soest"
     core_version = ">=0.1,<1"
     blueprints = (bp,)
@@ -29,3 +32,8 @@ class SoestPlugin(Plugin):
     @hookimpl
     def comment_validators(self, body):
         return refusal(body)
+
+    @hookimpl
+    def navigation_entries(self, region):
+        return [{"label": _l("Umfragen nach Wohnort"), "url": url_for("soest.overview", region_slug=region.slug),
+                 "description": _l("Antworten der Umfragen aufgeschlüsselt nach Stadt oder Gemeinde")}]

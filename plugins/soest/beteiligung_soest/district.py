@@ -9,8 +9,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from beteiligung.plugin_api import Answer, AnswerError, Cell, DefinitionError, QuestionType, db, is_enabled, share
+from beteiligung.plugin_api import gettext as _
+from beteiligung.plugin_api import lazy_gettext as _l
 
 KEY = "district"
+# Stored in results (cached for every language) and the CSV: German; pages show combined_label().
 COMBINED_LABEL = "weitere Orte (zusammengefasst)"
 PLACE_NAME_MAX = 100
 # Question types whose answers the page /umfragen/<id>/nach-ort breaks down by place.
@@ -28,7 +31,7 @@ def _strict_int(value):
 class DistrictType(QuestionType):
     """Where the participant lives: one of the places the moderator lists as options."""
 
-    label = "Wohnort (Stadt oder Gemeinde im Kreis Soest)"
+    label = _l("Wohnort (Stadt oder Gemeinde im Kreis Soest)")
     has_options = True
     min_options = 2
     max_options = 40
@@ -39,22 +42,22 @@ class DistrictType(QuestionType):
     def clean_definition(self, definition):
         settings = definition.get("settings")
         if settings not in (None, {}):
-            raise DefinitionError("Eine Wohnort-Frage hat keine Einstellungen: Die Orte sind ihre "
-                                  "Antwortmöglichkeiten.")
+            raise DefinitionError(_("Eine Wohnort-Frage hat keine Einstellungen: Die Orte sind ihre "
+                                    "Antwortmöglichkeiten."))
         places = definition.get("options") or []
         if any(len(place) > PLACE_NAME_MAX for place in places):
-            raise DefinitionError(f"Ein Ortsname hat höchstens {PLACE_NAME_MAX} Zeichen.")
+            raise DefinitionError(_("Ein Ortsname hat höchstens %(max)d Zeichen.", max=PLACE_NAME_MAX))
         folded = [place.casefold() for place in places]
         if len(set(folded)) != len(folded):
-            raise DefinitionError("Jeder Ort darf nur einmal vorkommen, auch nicht in anderer Schreibweise.")
+            raise DefinitionError(_("Jeder Ort darf nur einmal vorkommen, auch nicht in anderer Schreibweise."))
         if COMBINED_LABEL.casefold() in folded:
-            raise DefinitionError(f"„{COMBINED_LABEL}“ ist der Auswertung vorbehalten; bitte nennen Sie "
-                                  "die Antwortmöglichkeit anders, etwa „anderswo“.")
+            raise DefinitionError(_("„%(label)s“ ist der Auswertung vorbehalten; bitte nennen Sie die "
+                                    "Antwortmöglichkeit anders, etwa „anderswo“.", label=COMBINED_LABEL))
         return {}
 
     def parse(self, question, value):
         if not _strict_int(value) or value not in {option.id for option in question.options}:
-            raise AnswerError("Bitte wählen Sie Ihren Wohnort aus der Liste.")
+            raise AnswerError(_("Bitte wählen Sie Ihren Wohnort aus der Liste."))
         return [Cell(option_id=value)]
 
     def from_form(self, question, form):
@@ -143,7 +146,7 @@ def _columns(question):
     if question.type == "scale":
         return []
     labels = [option.label for option in question.options]
-    return [*labels, "Sonstiges"] if question.allow_other else labels
+    return [*labels, _("Sonstiges")] if question.allow_other else labels
 
 
 def _row(question, cells, answered):

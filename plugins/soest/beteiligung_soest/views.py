@@ -2,8 +2,10 @@
 
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy import select
 
-from beteiligung.plugin_api import NotAllowed, NotFound, Poll, can_moderate, current_region, db
+from beteiligung.plugin_api import NotAllowed, NotFound, Poll, Question, can_moderate, current_region, db, polls_query
+from beteiligung.plugin_api import gettext as _
 
 from .district import breakdown, min_group_size
 
@@ -21,19 +23,30 @@ def results_visible(poll, moderator):
     return poll.results_visibility == "live" or status == "closed"
 
 
+@bp.route("/nach-ort/")
+def overview():
+    """The region's polls that ask where people live, each with its breakdown by place (one query)."""
+    region = current_region()
+    asking = select(Question.poll_id).where(Question.type == DISTRICT_TYPE)
+    polls = db.session.scalars(polls_query(region).where(Poll.id.in_(asking))).all()
+    return render_template("soest/overview.html", region=region, polls=polls)
+
+
 @bp.route("/umfragen/<int:poll_id>/nach-ort")
 def by_place(poll_id):
     region = current_region()
     poll = db.session.get(Poll, poll_id)
     moderator = can_moderate(current_user, region)
     if poll is None or poll.region_id != region.id or (poll.status == "draft" and not moderator):
-        raise NotFound(f"Diese Umfrage gibt es in {region.name} nicht oder sie ist noch nicht veröffentlicht.")
+        raise NotFound(_("Diese Umfrage gibt es in %(region)s nicht oder sie ist noch nicht veröffentlicht.",
+                         region=region.name))
     district = next((question for question in poll.questions if question.type == DISTRICT_TYPE), None)
     if district is None:
-        raise NotFound("Diese Umfrage fragt nicht nach dem Wohnort; deshalb gibt es keine Aufschlüsselung nach Ort.")
+        raise NotFound(_("Diese Umfrage fragt nicht nach dem Wohnort; deshalb gibt es keine Aufschlüsselung nach "
+                         "Ort."))
     if not results_visible(poll, moderator):
         if poll.results_visibility == "moderators":
-            raise NotAllowed("Die Ergebnisse dieser Umfrage sehen nur die Moderatorinnen und Moderatoren.")
-        raise NotAllowed("Die Ergebnisse – auch nach Wohnort – werden nach dem Ende der Umfrage veröffentlicht.")
+            raise NotAllowed(_("Die Ergebnisse dieser Umfrage sehen nur die Moderatorinnen und Moderatoren."))
+        raise NotAllowed(_("Die Ergebnisse – auch nach Wohnort – werden nach dem Ende der Umfrage veröffentlicht."))
     return render_template("soest/by_place.html", region=region, poll=poll, district=district,
                            tables=breakdown(poll, district), min_group=min_group_size())

@@ -6,31 +6,39 @@
   polls that ask about a journey.
 """
 
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy import select
 
 from beteiligung.plugin_api import Plugin, Poll, Question, db, format_dt, hookimpl, polls_query
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from .journey import JourneyType
 from .survey import DIGITALES_RATHAUS
+from .views import bp
 
 JOURNEY_TYPE = "wuppertal.journey"
 SLOT_POLLS = 3
 
 
+def journey_polls(region, status=None, limit=None):
+    """The newest public polls of the region that contain a journey question (one query)."""
+    journeys = select(Question.poll_id).where(Question.type == JOURNEY_TYPE)
+    return db.session.scalars(polls_query(region, status).where(Poll.id.in_(journeys)).limit(limit)).all()
+
+
 def open_journey_polls(region, limit=SLOT_POLLS):
     """The newest open polls of the region that contain a journey question (one query)."""
-    journeys = select(Question.poll_id).where(Question.type == JOURNEY_TYPE)
-    return db.session.scalars(polls_query(region, "open").where(Poll.id.in_(journeys)).limit(limit)).all()
+    return journey_polls(region, "open", limit)
 
 
 class WuppertalPlugin(Plugin):
-    title = "Digitales Rathaus Wuppertal"
-    description = ("Bürgerreisen: Bürgerinnen und Bürger bewerten jeden Schritt eines Behördengangs – vom Suchen "
-                   "der Information bis zum Bescheid. Die Stimmungskurve zeigt, wo es hakt.")
+    title = _l("Digitales Rathaus Wuppertal")
+    description = _l("Bürgerreisen: Bürgerinnen und Bürger bewerten jeden Schritt eines Behördengangs – vom Suchen "
+                     "der Information bis zum Bescheid. Die Stimmungskurve zeigt, wo es hakt.")
     home_region = "wuppertal"
     core_version = ">=0.1,<1"
     template_folder = "templates"
+    blueprints = (bp,)
     slots = ("consultation.aside",)
     question_types = {"journey": JourneyType}
     poll_templates = (DIGITALES_RATHAUS,)
@@ -46,3 +54,8 @@ class WuppertalPlugin(Plugin):
                                consultation=context.get("consultation"),
                                closes={poll.id: format_dt(poll.closes_at) for poll in polls if poll.closes_at})
         return 20, html
+
+    @hookimpl
+    def navigation_entries(self, region):
+        return [{"label": _l("Bürgerreisen"), "url": url_for("wuppertal.journeys", region_slug=region.slug),
+                 "description": _l("Behördengänge Schritt für Schritt bewerten, mit Stimmungskurve")}]

@@ -20,6 +20,8 @@ from beteiligung.plugin_api import (
     share,
     strict_int,
 )
+from beteiligung.plugin_api import gettext as _
+from beteiligung.plugin_api import lazy_gettext as _l
 
 REMARK_MAX = 500
 DEFAULT_LABELS = {"1": "sehr schlecht", "2": "schlecht", "3": "neutral", "4": "gut", "5": "sehr gut"}
@@ -45,7 +47,7 @@ def default_labels(low, high):
 
 
 class JourneyType(QuestionType):
-    label = "Bürgerreise (Schritte eines Behördengangs bewerten)"
+    label = _l("Bürgerreise (Schritte eines Behördengangs bewerten)")
     has_options = True
     min_options = 2
     max_options = 12
@@ -74,8 +76,8 @@ class JourneyType(QuestionType):
 
     def parse(self, question, value):
         if not isinstance(value, list):
-            raise AnswerError("Bitte geben Sie Ihre Bewertungen als Liste an, je Schritt "
-                              "{\"touchpoint\": …, \"feeling\": …}.")
+            raise AnswerError(_("Bitte geben Sie Ihre Bewertungen als Liste an, je Schritt "
+                                "{\"touchpoint\": …, \"feeling\": …}."))
         if not value:
             return None
         options = self.options_by_id(question)
@@ -83,26 +85,27 @@ class JourneyType(QuestionType):
         rated = {}
         for entry in value:
             if not isinstance(entry, dict) or not set(entry) <= ENTRY_KEYS:
-                raise AnswerError("Jede Bewertung besteht aus touchpoint, feeling und optional remark.")
+                raise AnswerError(_("Jede Bewertung besteht aus touchpoint, feeling und optional remark."))
             touchpoint = entry.get("touchpoint")
             if not strict_int(touchpoint) or touchpoint not in options:
-                raise AnswerError("Dieser Schritt gehört nicht zu dieser Frage.")
+                raise AnswerError(_("Dieser Schritt gehört nicht zu dieser Frage."))
             if touchpoint in rated:
-                raise AnswerError("Jeden Schritt können Sie nur einmal bewerten.")
+                raise AnswerError(_("Jeden Schritt können Sie nur einmal bewerten."))
             label = options[touchpoint].label
             remark = entry.get("remark")
             if remark is not None and not isinstance(remark, str):
-                raise AnswerError(f"Ihre Anmerkung zu „{label}“ muss ein Text sein.")
+                raise AnswerError(_("Ihre Anmerkung zu „%(step)s“ muss ein Text sein.", step=label))
             remark = clean_remark(remark) if remark else ""
             feeling = entry.get("feeling")
             if feeling is None and remark:
-                raise AnswerError(f"Bitte bewerten Sie auch den Schritt „{label}“, zu dem Sie eine Anmerkung "
-                                  f"geschrieben haben.")
+                raise AnswerError(_("Bitte bewerten Sie auch den Schritt „%(step)s“, zu dem Sie eine Anmerkung "
+                                    "geschrieben haben.", step=label))
             if not strict_int(feeling) or not low <= feeling <= high:
-                raise AnswerError(f"Bitte bewerten Sie den Schritt „{label}“ mit einem Wert von {low} bis {high}.")
+                raise AnswerError(_("Bitte bewerten Sie den Schritt „%(step)s“ mit einem Wert von %(low)d bis "
+                                    "%(high)d.", step=label, low=low, high=high))
             if len(remark) > REMARK_MAX:
-                raise AnswerError(f"Ihre Anmerkung zu „{label}“ darf höchstens {REMARK_MAX} Zeichen lang sein "
-                                  f"(sie hat {len(remark)}).")
+                raise AnswerError(_("Ihre Anmerkung zu „%(step)s“ darf höchstens %(max)d Zeichen lang sein "
+                                    "(sie hat %(length)d).", step=label, max=REMARK_MAX, length=len(remark)))
             rated[touchpoint] = Cell(option_id=touchpoint, number=feeling, text=remark or None)
         return [rated[option.id] for option in question.options if option.id in rated]
 
