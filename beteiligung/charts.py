@@ -11,6 +11,8 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from babel import numbers
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 WIDTH = 640
@@ -26,7 +28,7 @@ _XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U00
 
 
 def format_number(value, decimals=None):
-    """A number in German notation: ``1234`` → ``"1.234"``, ``3.456`` → ``"3,5"``.
+    """A number in the page's notation: ``1234`` → ``"1.234"``, ``3.456`` → ``"3,5"`` (English: ``"1,234"``, ``"3.5"``).
 
     Without ``decimals``, integers get none and everything else one. Rounds half up (2.25 → "2,3").
     """
@@ -42,12 +44,21 @@ def format_number(value, decimals=None):
     if number == 0:
         number = abs(number)  # no "-0,0"
     text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    group, decimal = _separators()
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+def _separators():
+    """(grouping, decimal) symbols of the page's locale; German outside a request."""
+    locale = get_locale()
+    if locale is None or locale.language == "de":
+        return ".", ","
+    return numbers.get_group_symbol(locale), numbers.get_decimal_symbol(locale)
 
 
 def _share(part, total):
     text = format_number(part / total * 100, 1)
-    return (text[:-2] if text.endswith(",0") else text) + " %"
+    return (text[:-2] if text.endswith(_separators()[1] + "0") else text) + " %"
 
 
 def _plain(value):
@@ -122,8 +133,11 @@ def _label_step(count):
     return 1 if count <= 12 else math.ceil(count / 12)
 
 
-def bar_chart(title, rows, *, id_prefix, max_value=None, unit="", highlight=()) -> Markup:
-    """Horizontal bars for ``rows`` of ``(label, value)``; each label above its bar, the value at the bar end."""
+def bar_chart(title, rows, *, id_prefix, max_value=None, unit="", unit_one=None, highlight=()) -> Markup:
+    """Horizontal bars for ``rows`` of ``(label, value)``; each label above its bar, the value at the bar end.
+
+    ``unit_one`` is the unit after exactly 1 where it differs (" Punkt" beside " Punkte").
+    """
     rows = list(rows or ())
     if not rows:
         return _empty(title, id_prefix)
@@ -151,9 +165,10 @@ def bar_chart(title, rows, *, id_prefix, max_value=None, unit="", highlight=()) 
         body.append(
             f'<rect x="{pad}" y="{top + 22}" width="{_c(width)}" height="{bar_h}" class="{cls}" fill="{fill}"/>'
         )
-        body.append(_text(pad + width + 6, top + 36, _fmt_value(raw, unit), cls="chart-value", size=13))
+        shown = _fmt_value(raw, unit_one if unit_one is not None and raw == 1 else unit)
+        body.append(_text(pad + width + 6, top + 36, shown, cls="chart-value", size=13))
         notes = ([_share(value, total)] if with_shares else []) + (["hervorgehoben"] if marked else [])
-        parts.append(f"{_plain(label)}: {_fmt_value(raw, unit)}" + (f" ({', '.join(notes)})" if notes else ""))
+        parts.append(f"{_plain(label)}: {shown}" + (f" ({', '.join(notes)})" if notes else ""))
     return _svg(title, "; ".join(parts), id_prefix, height, body)
 
 
@@ -282,3 +297,15 @@ def line_chart(title, points, *, id_prefix, y_min, y_max, y_labels=None, highlig
     else:
         scale = scale_text
     return _svg(title, f"Skala {scale}. " + "; ".join(parts), id_prefix, top + plot_h + bottom, body)
+
+
+def qr_code(text, *, label, scale=4) -> Markup:
+    """``text`` (e.g. a link) as a QR code in inline SVG, an image named ``label`` for screen readers.
+
+    Error correction level M survives a crease or a smudge on a printed card; the quiet zone is included.
+    """
+    import segno  # only the access-code sheet draws QR codes
+
+    svg = segno.make(str(text), error="m", micro=False).svg_inline(scale=scale, svgclass="qr", lineclass="qr-line")
+    # segno writes the <svg> element without a role; everything inside is its own path data.
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(_plain(label))}" ', 1))  # noqa: S704

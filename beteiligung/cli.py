@@ -13,22 +13,14 @@ polls_cli = AppGroup("polls", help="Umfragen / polls.")
 
 @polls_cli.command("settle")
 def settle_polls_command():
-    """Open and close polls whose dates have come (run it from cron, e.g. every few minutes).
+    """Record polls that their dates opened or closed, and tell plugins (run it from cron, e.g. every minute).
 
-    Pages and the API do the same when a poll is looked at; this command makes sure that plugins
-    hear of a closed poll (poll_closed) even when nobody looks.
+    Pages and the API derive a poll's status from its dates and never write; this job records the
+    change and fires poll_closed exactly once, even when several hosts run it at the same time.
     """
-    from sqlalchemy import select
+    from .polls.services import settle_due_polls
 
-    from .polls.models import Poll
-    from .polls.services import settle
-
-    changed = 0
-    for poll in db.session.scalars(select(Poll).where(Poll.state != "closed")).all():
-        before = poll.state
-        settle(poll)
-        if db.session.get(Poll, poll.id).state != before:
-            changed += 1
+    changed = settle_due_polls()
     click.echo(f"{changed} Umfragen geöffnet oder beendet.")
 
 

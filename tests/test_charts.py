@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from markupsafe import Markup
 
-from beteiligung.charts import bar_chart, column_chart, format_number, line_chart
+from beteiligung.charts import bar_chart, column_chart, format_number, line_chart, qr_code
 
 NS = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert(1)</script> & "'
@@ -297,3 +297,28 @@ def test_id_prefix_sanitised():
     assert "onload" not in root.attrib
     root = parse(bar_chart("T", [("a", 1)], id_prefix="!!!"))
     assert_accessible(root, "chart")
+
+
+# --- units and QR codes -------------------------------------------------------------------------------------------
+
+
+def test_unit_one_is_used_for_exactly_one():
+    svg = bar_chart("Punkte", [("A", 3), ("B", 1)], id_prefix="p", unit=" Punkte", unit_one=" Punkt")
+    values = [t.text for t in parse(svg).iter(f"{NS}text") if t.get("class") == "chart-value"]
+    assert values == ["3 Punkte", "1 Punkt"]
+    assert "A: 3 Punkte; B: 1 Punkt" in str(svg)
+
+
+def test_qr_code_is_an_accessible_csp_safe_svg():
+    import segno
+
+    link = "http://localhost/umfragen/7?code=HKMN-2345"
+    svg = qr_code(link, label=EVIL)
+    root = ET.fromstring(str(svg).replace("<svg ", f'<svg xmlns="{NS[1:-1]}" ', 1))  # noqa: S314
+    assert root.get("role") == "img" and root.get("aria-label") == " ".join(EVIL.split())
+    assert root.get("class") == "qr"
+    assert "<script" not in str(svg) and "style" not in str(svg)
+    path = root.find(f"{NS}path")
+    expected = segno.make(link, error="m", micro=False)
+    assert path.get("d") == ET.fromstring(expected.svg_inline(scale=4)).find("path").get("d")  # noqa: S314
+    assert qr_code(link, label="x") == qr_code(link, label="x")

@@ -456,7 +456,8 @@ def test_empty_submission_is_refused(client, auth, db, poll, citizen):
 
 def test_anonymous_visitor_of_an_accounts_poll_sees_a_login_link(client, poll):
     html = text_of(client.get(f"/umfragen/{poll.id}"))
-    assert re.search(r'<a href="/konto/anmelden\?next=[^"]*umfragen[^"]*">melden Sie sich an</a>', html)
+    assert re.search(r'<a class="button" href="/konto/anmelden\?next=[^"]*umfragen[^"]*">Anmelden, um teilzunehmen</a>',
+                     html)
     assert f'action="/umfragen/{poll.id}/teilnehmen"' not in html
     assert "Zugangscode" not in html
 
@@ -653,9 +654,10 @@ def test_results_show_chart_and_table_per_question(client, db, create_user, poll
 
     ranking = result_section(html, q["ranking"])
     assert 'role="img"' in ranking and "<table>" in ranking
-    assert "<td>Parkausweis</td><td>1,40</td><td>5</td>" in ranking
-    assert "<td>Hundesteuer</td><td>1,60</td><td>5</td>" in ranking
-    assert "<td>Wohnsitz ummelden</td><td>–</td><td>0</td>" in ranking
+    # Rank, option, Borda points (2 for place 1, 1 for place 2), average place, how often ranked.
+    assert "<td>1</td><td>Parkausweis</td><td>8</td><td>1,40</td><td>5</td>" in ranking
+    assert "<td>2</td><td>Hundesteuer</td><td>7</td><td>1,60</td><td>5</td>" in ranking
+    assert "<td>3</td><td>Wohnsitz ummelden</td><td>0</td><td>–</td><td>0</td>" in ranking
 
     # Only 3 people answered the multiple choice question: no breakdown.
     multiple = result_section(html, q["multiple_choice"])
@@ -1367,7 +1369,8 @@ def test_comparing_problems_of_another_poll_is_refused(client, auth, db, create_
     assert "gehören nicht" in flash_text(text_of(client.get(f"/umfragen/{comparing.id}")))
 
 
-def test_problem_results_show_ranking_table_and_chart(client, auth, db, comparing, citizen):
+def test_problem_results_show_ranking_table_and_chart(app, client, auth, db, comparing, citizen):
+    app.config["POLL_MIN_COMPARISONS"] = 2  # each of the three problems is compared twice below
     auth.login(citizen)
     for _step in range(3):
         pair, _choices = offered_pair(text_of(client.get(f"/umfragen/{comparing.id}")))

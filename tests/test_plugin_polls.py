@@ -4,6 +4,7 @@ import pytest
 from api_support import count, error_of
 from flask_migrate import downgrade, upgrade
 from sample_plugins import sample
+from sqlalchemy import func, select
 
 from beteiligung.plugins.registry import PluginRegistry
 from beteiligung.plugins.services import disable_plugin, enable_plugin
@@ -207,3 +208,63 @@ def test_plugin_question_types_and_templates_are_checked_at_load(app):
     assert "Skala" in _refusal(app, poll_templates=(
         {"key": "t", "title": "Vorlage", "kind": "survey",
          "questions": [{"type": "scale", "text": "Frage?", "settings": {"min": 5, "max": 1}}]},))
+
+
+# --- a template's values hold unless the moderator changes them (page and API, one rule) -------
+
+def test_the_new_poll_page_shows_a_templates_values_before_it_is_sent(client, auth, regions, moderator):
+    auth.login(moderator)
+    html = client.get("/umfragen/neu").get_data(as_text=True)
+    assert 'value="sample:probleme"' in html and 'name="vorlage"' in html
+    html = client.get("/umfragen/neu?vorlage=sample:probleme").get_data(as_text=True)
+    assert 'value="Was drückt im Dorf?"' in html and 'name="template" type="hidden" value="sample:probleme"' in html
+    assert 'name="kind"' not in html  # the template decides the kind
+    assert '<option selected value="after_close">' in html and '<option selected value="accounts">' in html
+    soest, aachen = regions
+    assert f'<option value="{aachen.id}">' not in html  # the template exists only where its plugin is enabled
+
+
+def test_a_problem_template_sent_from_the_page_stays_a_problem_poll_with_its_problems(client, auth, db, regions,
+                                                                                       moderator):
+    soest, _aachen = regions
+    auth.login(moderator)
+    # What the form sends after showing the template's values; a stray "kind" does not turn it into a survey.
+    response = client.post("/umfragen/neu", data={
+        "region": str(soest.id), "template": "sample:probleme", "kind": "survey", "title": "Was drückt im Dorf?",
+        "description": "", "consultation_id": "0", "audience": "both", "results_visibility": "live"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    poll = db.session.scalar(select(Poll))
+    assert (poll.kind, poll.template, poll.audience, poll.results_visibility) == (
+        "problem_definition", "sample:probleme", "both", "live")
+    assert sorted(p.text for p in db.session.scalars(select(Problem).where(Problem.poll_id == poll.id))) == [
+        "Der Bus fährt nur zweimal am Tag", "Es gibt keinen sicheren Radweg zur Schule"]
+
+
+def test_an_unknown_template_on_the_new_poll_page_is_refused_and_nothing_is_stored(client, auth, db, regions,
+                                                                                     moderator):
+    auth.login(moderator)
+    response = client.get("/umfragen/neu?vorlage=sample:gibt-es-nicht")
+    assert response.status_code == 422 and "Diese Vorlage gibt es in Ihren Regionen nicht." in response.get_data(
+        as_text=True)
+    assert db.session.scalar(select(func.count(Poll.id))) == 0
+
+
+def test_the_api_keeps_template_values_that_the_body_does_not_set(api, db, regions, moderator):
+    response = api.post("/api/v1/polls", user=moderator, json={"region": "soest", "template": "sample:probleme"})
+    assert response.status_code == 201
+    poll = response.get_json()
+    assert (poll["kind"], poll["audience"], poll["results_visibility"]) == (
+        "problem_definition", "accounts", "after_close")
+    assert db.session.scalar(select(func.count(Problem.id)).where(Problem.poll_id == poll["id"])) == 2
+    response = api.post("/api/v1/polls", user=moderator, json={"region": "soest", "template": "sample:probleme",
+                                                              "audience": "both", "description": "Eigener Text"})
+    assert response.status_code == 201
+    assert (response.get_json()["audience"], response.get_json()["description"]) == ("both", "Eigener Text")
+
+
+def test_the_api_refuses_a_kind_that_contradicts_the_template(api, db, regions, moderator):
+    response = api.post("/api/v1/polls", user=moderator,
+                        json={"region": "soest", "template": "sample:probleme", "kind": "survey"})
+    assert response.status_code == 422
+    assert "kind" in response.get_json()["error"]["fields"]
+    assert db.session.scalar(select(func.count(Poll.id))) == 0

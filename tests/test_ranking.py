@@ -2,11 +2,22 @@
 
 import math
 import random
+from decimal import Decimal
 
 import numpy as np
 import pytest
 
-from beteiligung.polls.ranking import Ranked, choose_pair, fit_bradley_terry
+from beteiligung.polls.ranking import (
+    MIN_COMPARISONS,
+    Place,
+    Ranked,
+    choose_pair,
+    enough_comparisons,
+    fit_bradley_terry,
+    place_problems,
+    shared_places,
+    shown_score,
+)
 
 
 def sigmoid(x):
@@ -298,3 +309,36 @@ def test_choose_pair_is_random_among_equals():
     assert first_positions == set(range(1, 11))  # order is random too
     again = [choose_pair(counts, set(), random.Random(9)) for _ in range(3)]
     assert again[0] == again[1] == again[2]  # deterministic for a given seed
+
+
+# --- places, ties and "enough data" (one rule for pages, API and CSV) ------------------------------------------
+
+
+def test_shared_places_give_tied_items_their_whole_range():
+    assert shared_places([9, 7, 7, 7, 2]) == [Place(1, 1), Place(2, 4), Place(2, 4), Place(2, 4), Place(5, 5)]
+    assert [p.label for p in shared_places([5] * 14)] == ["1\u201314"] * 14
+    assert [p.tied for p in shared_places([3, 2, 1])] == [False, False, False]
+    assert shared_places([]) == []
+
+
+def test_scores_that_look_equal_are_tied():
+    assert shown_score(50.04) == shown_score(49.96) == Decimal("50.0")
+    assert shown_score(50.05) == Decimal("50.1")  # half up, as format_number shows it
+
+
+def test_place_problems_without_comparisons_is_one_tie_with_too_little_data():
+    ranked = fit_bradley_terry(range(1, 15), [])
+    placed = place_problems(ranked)
+    assert {(p["place"], p["place_to"], p["tied"], p["enough_data"]) for p in placed} == {(1, 14, True, False)}
+
+
+def test_enough_data_from_the_minimum_number_of_comparisons_on():
+    assert MIN_COMPARISONS == 10
+    assert not enough_comparisons(9) and enough_comparisons(10)
+    assert enough_comparisons(2, 2) and not enough_comparisons(1, 2)
+    ranked = fit_bradley_terry([1, 2, 3], [(1, 2, 3), (1, 3, 3), (2, 3, 1)])
+    placed = {r.problem_id: p for r, p in zip(ranked, place_problems(ranked, min_comparisons=4), strict=True)}
+    assert {pid: p["enough_data"] for pid, p in placed.items()} == {1: True, 2: True, 3: True}
+    assert [placed[pid]["place"] for pid in (1, 2, 3)] == [1, 2, 3]
+    placed = place_problems(ranked, min_comparisons=5)
+    assert [p["enough_data"] for p in placed] == [True, False, False]  # 6, 4 and 4 comparisons

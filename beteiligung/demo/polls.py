@@ -83,6 +83,25 @@ POLLS = [
                       "Längere Öffnungszeiten"], "settings": {"top": 2}},
          {"type": "text", "text": "Was hat Sie geärgert – oder besonders gefreut?", "settings": {"max_length": 1000}},
      ]},
+    # Still collecting: a newcomer can submit a problem here (and see it wait for the moderation).
+    {"region": "wuppertal", "state": "open", "kind": "problem_definition", "phase": "collecting",
+     "results_visibility": "live", "audience": "both",
+     "title": "Anträge im Rathaus: Wo hakt es?",
+     "description": "Bevor Wuppertal die nächsten Verwaltungsleistungen digitalisiert, sammeln wir, was Sie bei "
+                    "Anträgen und Behördengängen stört. Reichen Sie ein Problem ein: Die Moderation prüft jeden "
+                    "Vorschlag, danach vergleichen alle die Probleme paarweise.",
+     "problems": ["Für viele Anträge muss ich trotz Online-Formular noch persönlich ins Bürgerbüro",
+                  "Ich erfahre nicht, wie weit mein Antrag bearbeitet ist",
+                  "Dieselben Angaben muss ich bei jedem Amt erneut machen"],
+     "submitted": [
+         {"by": 0, "text": "Die Online-Formulare funktionieren auf dem Smartphone nur schlecht",
+          "status": "pending"},
+         {"by": 1, "text": "Die Parkplätze vor dem Rathaus sind immer belegt",
+          "status": "rejected", "reason": "Das betrifft nicht die Anträge selbst; bitte nutzen Sie dafür den "
+                                          "Mängelmelder."},
+         {"by": 2, "text": "Ich muss bei jeder Behörde wieder dieselben Daten eintragen",
+          "status": "merged", "reason": "Dasselbe Problem ist schon freigegeben.", "merged_into": 2},
+     ]},
 ]
 
 TEXTS = ["Für eine App, die freie Parkplätze anzeigt.", "Um im Stadtteilverein über Lärm zu diskutieren.",
@@ -117,16 +136,24 @@ def load_polls(regions, moderators, citizens):
         body.update(kind=data.get("kind", "survey"), questions=data.get("questions", []))
         poll = services.create_poll(moderator, region, body)
         poll.created_at = now - timedelta(days=12 - index)
-        for text in data.get("problems", []):
-            db.session.add(Problem(poll_id=poll.id, text=text, status="approved", moderated_at=now))
+        approved = [Problem(poll_id=poll.id, text=text, status="approved", moderated_at=now)
+                    for text in data.get("problems", [])]
+        db.session.add_all(approved)
         if poll.kind == "problem_definition":
             poll.phase = data.get("phase", "collecting")
         services.open_poll(moderator, poll)
         poll.opens_at = poll.opened_at = now - timedelta(days=10 - index)
         db.session.flush()
+        for item in data.get("submitted", []):
+            problem = services.submit_problem(services.Participant(user=citizens[item["by"]]), poll, item["text"])
+            if item["status"] != "pending":
+                target = approved[item["merged_into"]].id if "merged_into" in item else None
+                services.moderate_problem(moderator, problem, item["status"], item.get("reason"), target)
         rng = random.Random(index)
         for citizen in citizens:
             who = services.Participant(user=citizen)
+            if poll.kind == "problem_definition" and poll.phase != "comparing":
+                continue
             if poll.kind == "survey":
                 answers = {q.id: _value(q, rng) for q in poll.questions}
                 services.submit_ballot(who, poll, {k: v for k, v in answers.items() if v is not None})

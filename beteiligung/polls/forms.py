@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 AUDIENCE_CHOICES = [("accounts", _l("Registrierte Bürgerinnen und Bürger")),
@@ -13,7 +21,7 @@ KIND_CHOICES = [("survey", _l("Umfrage")), ("problem_definition", _l("Problemsam
 
 class PollForm(FlaskForm):
     region = SelectField(_l("Region"), coerce=int)
-    template = SelectField(_l("Vorlage (optional)"), validators=[Optional()])
+    template = HiddenField()
     kind = SelectField(_l("Art"), choices=KIND_CHOICES)
     title = StringField(_l("Titel"), validators=[Optional(), Length(min=3, max=200)])
     description = TextAreaField(_l("Beschreibung"), validators=[Length(max=5000)])
@@ -22,6 +30,15 @@ class PollForm(FlaskForm):
     results_visibility = SelectField(_l("Wann sind die Ergebnisse sichtbar?"), choices=VISIBILITY_CHOICES)
     opens_at = DateTimeLocalField(_l("Beginn (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Ende (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class TemplateChoiceForm(FlaskForm):
+    """Step one of a new poll: pick a plugin's template, whose values the poll form then shows."""
+
+    class Meta:
+        csrf = False  # a GET form: it only fills in the poll form, nothing is stored
+
+    vorlage = SelectField(_l("Vorlage"), validators=[Optional()])
 
 
 class QuestionForm(FlaskForm):

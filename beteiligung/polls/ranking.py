@@ -21,12 +21,17 @@ is mapped to ``100 * sigmoid(·)``. With a single problem the interval collapses
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
 _MIN_PRECISION = 1e-9
+
+# A problem's place "means something" once it took part in at least this many comparisons: with
+# fewer, its 95 % interval spans most of the 0..100 scale (see ``enough_comparisons``).
+MIN_COMPARISONS = 10
 
 
 @dataclass(frozen=True)
@@ -196,3 +201,59 @@ def choose_pair(counts, done, rng, *, limit=None) -> tuple[int, int] | None:
     least = min(counts[q] for q in partners)
     second = rng.choice([q for q in partners if counts[q] == least])
     return (second, first) if rng.random() < 0.5 else (first, second)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an item stands in a ranking: ``place`` to ``place_to`` (equal when it is not tied)."""
+
+    place: int
+    place_to: int
+
+    @property
+    def tied(self) -> bool:
+        return self.place_to > self.place
+
+    @property
+    def label(self) -> str:
+        """"3", or "1–14" for a tie."""
+        return str(self.place) if not self.tied else f"{self.place}\u2013{self.place_to}"
+
+
+def shared_places(keys: Sequence) -> list[Place]:
+    """Places of items already sorted best first; items with equal ``keys`` share their places.
+
+    ``[9, 7, 7, 7, 2]`` → 1, 2–4, 2–4, 2–4, 5 (each tied item gets the whole range it spans).
+    """
+    places = []
+    start = 0
+    while start < len(keys):
+        end = start
+        while end + 1 < len(keys) and keys[end + 1] == keys[start]:
+            end += 1
+        places.extend([Place(start + 1, end + 1)] * (end - start + 1))
+        start = end + 1
+    return places
+
+
+def shown_score(score: float) -> Decimal:
+    """A score as the pages show it (one decimal, half up): two problems that look equal are tied."""
+    return Decimal(repr(float(score))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def enough_comparisons(comparisons: int, min_comparisons: int = MIN_COMPARISONS) -> bool:
+    """The rule for "noch zu wenige Vergleiche": a problem's place means something from
+    ``min_comparisons`` comparisons on (decided or "can't decide"), never before."""
+    return comparisons >= min_comparisons
+
+
+def place_problems(ranked: Sequence[Ranked], min_comparisons: int = MIN_COMPARISONS) -> list[dict]:
+    """For a fitted ranking (best first): each problem's ``place``, ``place_to``, ``tied`` and
+    ``enough_data``. Problems whose scores show the same (one decimal) share a place range.
+
+    The one place where pages, the API and the CSV get places, ties and "enough data" from.
+    """
+    places = shared_places([shown_score(r.score) for r in ranked])
+    return [{"place": place.place, "place_to": place.place_to, "tied": place.tied,
+             "enough_data": enough_comparisons(r.comparisons, min_comparisons)}
+            for r, place in zip(ranked, places, strict=True)]

@@ -27,7 +27,7 @@ from ..plugins.templates import PollTemplateSchema
 from ..policy import can_moderate, is_authenticated, require_moderator
 from ..timeutil import utcnow
 from .models import AccessCode, Answer, Ballot, Comparison, Option, Poll, Problem, Question
-from .ranking import choose_pair, fit_bradley_terry
+from .ranking import MIN_COMPARISONS, choose_pair, fit_bradley_terry, place_problems
 from .types import AnswerError, DefinitionError
 
 TITLE_MAX = 200
@@ -118,28 +118,54 @@ def poll_query(user, region=None, status=None, consultation=None):
 
 
 def settle(poll):
-    """Record a change of status that its dates caused (opening or closing) and tell the plugins once."""
+    """Record a change of status that the poll's dates caused, and tell the plugins of a closing.
+
+    Only the scheduled job calls this (``flask polls settle``); pages and the API derive the
+    status from the dates when they read, and never write. Each change is a conditional UPDATE,
+    so when two hosts run the job at the same time only one of them records it and fires
+    ``poll_closed``: exactly once. Returns whether this call recorded a change.
+    """
     status = poll.status
     if status == poll.state:
-        return
+        return False
     if status == "open":
-        db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.state == "draft")
-                           .values(state="open", opened_at=poll.opens_at))
-        db.session.commit()
-    elif status == "closed":
+        changed = db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.state == "draft")
+                                     .values(state="open", opened_at=poll.opens_at)).rowcount
+        if changed:
+            db.session.refresh(poll)
+        return bool(changed)
+    if status == "closed":
         changed = db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.state != "closed")
                                      .values(state="closed", closed_at=poll.closes_at)).rowcount
         if changed:
             db.session.refresh(poll)
             events.notify("poll_closed", poll.region, poll=poll)
+        return bool(changed)
+    return False
+
+
+def settle_due_polls():
+    """The scheduled job: record every poll whose dates opened or closed it, one commit per poll.
+
+    Returns the number of polls this run changed (another host's run may have taken some).
+    """
+    now = utcnow()
+    due = or_(and_(Poll.state == "draft", not_(status_condition("draft", now))),
+              and_(Poll.state == "open", status_condition("closed", now)))
+    ids = db.session.scalars(select(Poll.id).where(due).order_by(Poll.id)).all()
+    changed = 0
+    for poll_id in ids:
+        poll = db.session.get(Poll, poll_id)
+        if poll is not None and settle(poll):
+            changed += 1
         db.session.commit()
+    return changed
 
 
 def get_poll(user, poll_id):
     poll = db.session.get(Poll, poll_id)
     if poll is None or (poll.status == "draft" and not can_moderate(user, poll.region)):
         raise NotFound(_("Diese Umfrage gibt es nicht oder sie ist noch nicht veröffentlicht."))
-    settle(poll)
     return poll
 
 
@@ -259,9 +285,10 @@ def create_poll(user, region, data):
         template = _template(region, data["template"], errors)
         if template is None:
             raise Invalid(_("Bitte prüfen Sie die markierten Angaben."), errors)
-        data = {**{key: template[key] for key in ("title", "description", "kind", "audience", "results_visibility",
-                                                  "questions")},
-                **{key: value for key, value in data.items() if value is not None and key != "questions"}}
+        if data.get("kind") not in (None, template["kind"]):
+            errors["kind"] = [_("Die Art der Umfrage ergibt sich aus der Vorlage.")]
+            raise Invalid(_("Bitte prüfen Sie die markierten Angaben."), errors)
+        data = with_template(template, data)
     meta = _clean_meta({"description": "", **data}, errors)
     kind = data.get("kind") or "survey"
     consultation = _consultation(region, data.get("consultation_id"), errors)
@@ -284,6 +311,30 @@ def create_poll(user, region, data):
             db.session.add(Problem(poll_id=poll.id, text=text, status="approved", moderated_at=now))
     record(user, "poll.create", poll, region, title=poll.title, template=poll.template)
     return poll
+
+
+TEMPLATE_FIELDS = ("title", "description", "audience", "results_visibility")
+
+
+def with_template(template, data):
+    """A create body with a template: each of the template's values holds unless ``data`` sets it.
+
+    A value counts as set when it is given and not None (the API body's keys; the page's form,
+    which shows the template's values before it is sent). Kind, questions and problems always come
+    from the template.
+    """
+    chosen = {key: value for key, value in data.items()
+              if value is not None and key not in ("kind", "questions", "problems")}
+    return {**{key: template[key] for key in TEMPLATE_FIELDS}, "kind": template["kind"],
+            "questions": template["questions"], **chosen}
+
+
+def template_defaults(region, key):
+    """The values a template gives a new poll in a region (for the form that shows them), or None."""
+    template = templates_for(region).get(key)
+    if template is None:
+        return None
+    return {key: template[key] for key in (*TEMPLATE_FIELDS, "kind")}
 
 
 def _template(region, key, errors):
@@ -385,7 +436,7 @@ def close_poll(user, poll):
     status = poll.status
     if status == "draft":
         raise Conflict(_("Die Umfrage hat noch nicht begonnen."))
-    if poll.state == "closed":
+    if status == "closed":
         raise Conflict(_("Die Umfrage ist bereits beendet."))
     changed = db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.state != "closed")
                                  .values(state="closed", closed_at=utcnow())).rowcount
@@ -671,6 +722,27 @@ def compare(participant, poll, winner_id, loser_id, undecided=False):
     return store_once(comparison, _("Dieses Paar haben Sie bereits verglichen."))
 
 
+def comparison_progress(participant, poll):
+    """(pairs this participant compared, pairs they may compare in all) for "7 von 30"."""
+    done = db.session.scalar(select(func.count()).select_from(Comparison).where(participant.comparison_filter(poll)))
+    approved = db.session.scalar(select(func.count()).select_from(Problem).where(
+        Problem.poll_id == poll.id, Problem.status == "approved"))
+    possible = min(current_app.config["POLL_PAIRS_PER_PARTICIPANT"], approved * (approved - 1) // 2)
+    return done, max(possible, done)
+
+
+def problems_submitted_by(participant, poll):
+    """The problems this participant submitted to the poll, oldest first, whatever their status."""
+    if participant.code is not None:
+        owner = Problem.access_code_id == participant.code.id
+    elif is_authenticated(participant.user):
+        owner = Problem.author_id == participant.user.id
+    else:
+        return []
+    return db.session.scalars(select(Problem).where(Problem.poll_id == poll.id, owner)
+                              .order_by(Problem.created_at, Problem.id)).all()
+
+
 def ranking(poll):
     """Approved problems ranked by a Bradley–Terry fit (three grouped queries)."""
     problems = dict(db.session.execute(select(Problem.id, Problem.text).where(
@@ -683,7 +755,14 @@ def ranking(poll):
     ties = [(f, s, n) for w, f, s, n in verdicts if w is None]
     total = sum(n for *_rest, n in verdicts)
     ranked = fit_bradley_terry(problems, outcomes, ties)
-    return total, [dict(asdict(r), text=problems[r.problem_id]) for r in ranked]
+    places = place_problems(ranked, min_comparisons())
+    return total, [dict(asdict(r), text=problems[r.problem_id], **place)
+                   for r, place in zip(ranked, places, strict=True)]
+
+
+def min_comparisons():
+    """Comparisons a problem needs before its place counts (see ranking.enough_comparisons)."""
+    return current_app.config.get("POLL_MIN_COMPARISONS", MIN_COMPARISONS)
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -701,11 +780,15 @@ def results(poll, moderator=False):
             select(Comparison.user_id, Comparison.access_code_id).where(Comparison.poll_id == poll.id)
             .distinct().subquery()))
         data["ranking"] = [{key: item[key] for key in ("problem_id", "text", "score", "low", "high", "comparisons",
-                                                       "win_rate", "wins", "losses", "ties")} for item in ranked]
+                                                       "win_rate", "wins", "losses", "ties", "place", "place_to",
+                                                       "tied", "enough_data")} for item in ranked]
+        data["min_comparisons"] = min_comparisons()
+        data["enough_data"] = bool(ranked) and all(item["enough_data"] for item in ranked)
         return data
     # Answers change only with a new ballot (and questions only while there are none): results are
     # cached per ballot count, so a finished or quiet poll is aggregated once, not on every request.
-    key = f"poll-results:{poll.id}:{poll.ballot_count}:{int(moderator)}:{min_group}" if poll.ballot_count else None
+    # The "2" names the shape of the cached results; raise it when summaries gain fields.
+    key = f"poll-results:2:{poll.id}:{poll.ballot_count}:{int(moderator)}:{min_group}" if poll.ballot_count else None
     cached = cache.get(key) if key else None
     if cached is not None:
         data["questions"] = cached
@@ -777,16 +860,18 @@ def csv_text(rows):
 
 
 CSV_HEADER = ("question_id", "question", "type", "option", "measure", "value")
-RANKING_HEADER = ("rank", "problem_id", "problem", "score", "low", "high", "comparisons", "win_rate")
+RANKING_HEADER = ("rank", "problem_id", "problem", "score", "low", "high", "comparisons", "win_rate", "rank_to",
+                  "tied", "enough_data")
 
 
 def csv_rows(poll, data):
     """Rows (header first) of a results CSV: one per option and measure, or one per problem."""
     if data["kind"] == "problem_definition":
         yield RANKING_HEADER
-        for rank, item in enumerate(data["ranking"], start=1):
-            yield (rank, item["problem_id"], item["text"], item["score"], item["low"], item["high"],
-                   item["comparisons"], item["win_rate"])
+        for item in data["ranking"]:
+            yield (item["place"], item["problem_id"], item["text"], item["score"], item["low"], item["high"],
+                   item["comparisons"], item["win_rate"], item["place_to"], int(item["tied"]),
+                   int(item["enough_data"]))
         return
     yield CSV_HEADER
     types = question_types()

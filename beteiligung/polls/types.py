@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import MAX_ID
+from ..ids import parse_id
 from ..markup import clean_text
+from .ranking import shared_places
 
 
 class DefinitionError(ValueError):
@@ -43,14 +44,10 @@ def share(count, total):
     return round(count / total, 4) if total else 0.0
 
 
-ID_TEXT = re.compile(r"[0-9]{1,10}")
-
-
 def form_id(raw):
-    """A form value as an id (int) if it can be one, else the raw text (for parse to refuse)."""
-    if ID_TEXT.fullmatch(raw) and int(raw) <= MAX_ID:
-        return int(raw)
-    return raw
+    """A form value as an id (int) if it can be one (ids.parse_id), else the raw text (for parse to refuse)."""
+    number = parse_id(raw)
+    return raw if number is None else number
 
 
 def strict_int(value):
@@ -336,9 +333,15 @@ class Ranking(QuestionType):
             counts = places.get(option.id, {})
             ranked = sum(counts.values())
             average = round(sum(p * c for p, c in counts.items()) / ranked, 2) if ranked else None
+            top = self.top(question)
             options.append({"option_id": option.id, "label": option.label, "count": ranked,
                             "share": share(ranked, respondents), "average_position": average,
-                            "positions": [counts.get(p, 0) for p in range(1, self.top(question) + 1)]})
+                            "positions": [counts.get(p, 0) for p in range(1, top + 1)],
+                            # Borda points: place 1 of ``top`` gets ``top`` points, the last place 1.
+                            "points": sum((top + 1 - p) * c for p, c in counts.items() if 1 <= p <= top)})
+        best_first = sorted(options, key=lambda o: -o["points"])
+        for option, place in zip(best_first, shared_places([o["points"] for o in best_first]), strict=True):
+            option.update(place=place.place, place_to=place.place_to, tied=place.tied)
         return {"options": options}
 
     def csv_rows(self, question, summary):
@@ -346,6 +349,7 @@ class Ranking(QuestionType):
         for option in summary["options"]:
             rows.append((option["label"], "count", option["count"]))
             rows.append((option["label"], "average_position", option["average_position"]))
+            rows.append((option["label"], "points", option["points"]))
         return rows
 
 

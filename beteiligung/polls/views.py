@@ -1,37 +1,31 @@
-"""Poll pages: take part (account or access code), see results, and run polls as a moderator."""
+"""Poll pages: the blueprint, the list of polls and the moderators' pages (create, edit, open and
+close polls, moderate problems). Participants' pages, results and access codes live in their own
+modules (``participate_views``, ``results_views``, ``code_views``), registered on the same blueprint."""
 
-import json
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..consultations.models import Consultation
 from ..errors import DomainError, Invalid
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import page_arg, show_error
 from ..pagination import paginate
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug, list_regions
 from ..timeutil import to_local, to_utc
 from . import services
-from .api import csv_response
-from .forms import AccessCodeForm, CodeCountForm, PollForm, ProblemForm, ProblemModerationForm, QuestionForm
+from .forms import (
+    PollForm,
+    ProblemModerationForm,
+    QuestionForm,
+    TemplateChoiceForm,
+)
 from .models import AccessCode, Problem
 from .types import form_id
 
 bp = Blueprint("polls", __name__, url_prefix="/umfragen")
-
-
-def participant_for(poll):
-    """The page's participant: the access code entered for this poll, else the signed-in account."""
-    code_id = session.get("poll_codes", {}).get(str(poll.id))
-    if code_id is not None:
-        code = db.session.get(AccessCode, code_id)
-        if code is not None and code.poll_id == poll.id:
-            return services.Participant(code=code)
-    return services.Participant(user=current_user if current_user.is_authenticated else None)
 
 
 def _moderated_regions():
@@ -55,169 +49,10 @@ def index():
                            moderated=_moderated_regions() if current_user.is_authenticated else [])
 
 
-def _show(poll, errors=None, values=None, status=200):
-    who = participant_for(poll)
-    moderator = can_moderate(current_user, poll.region)
-    context = {"poll": poll, "who": who, "moderator": moderator, "errors": errors or {},
-               "values": values, "types": services.question_types(),
-               "taken_part": services.has_taken_part(who, poll) if poll.kind == "survey" else False,
-               "results_visible": services.can_see_results(current_user, poll),
-               "code_form": AccessCodeForm(formdata=None)}
-    if poll.kind == "problem_definition":
-        context["problems"] = db.session.scalars(services.problems_of(current_user, poll, "approved")).all()
-        context["problem_form"] = ProblemForm(formdata=None)
-        context["pair"] = None
-        if poll.status == "open" and poll.phase == "comparing" and who.known:
-            try:
-                context["pair"] = services.next_pair(who, poll)
-            except DomainError as error:
-                context["pair_refusal"] = error.message
-        if moderator:
-            context["pending"] = db.session.scalar(select(func.count()).select_from(Problem).where(
-                Problem.poll_id == poll.id, Problem.status == "pending"))
-    return render_template("polls/show.html", **context), status
-
-
-@bp.route("/<int:poll_id>")
-def show(poll_id):
-    return _show(services.get_poll(current_user, poll_id))
-
-
-@bp.route("/<int:poll_id>/teilnehmen", methods=["POST"])
-def take_part(poll_id):
-    poll = services.get_poll(current_user, poll_id)
-    who = participant_for(poll)
-    if not who.known:
-        flash(_("Bitte melden Sie sich an oder geben Sie Ihren Zugangscode ein."), "error")
-        return redirect(url_for(".show", poll_id=poll.id), code=303)
-    types = services.question_types()
-    answers = {}
-    for question in poll.questions:
-        qtype = types.get(question.type)
-        if qtype is not None:
-            value = qtype.from_form(question, request.form)
-            if value is not None:
-                answers[question.id] = value
-    try:
-        services.submit_ballot(who, poll, answers)
-        db.session.commit()
-    except Invalid as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _show(poll, errors=error.fields, values=request.form, status=422)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".show", poll_id=poll.id), code=303)
-    flash(_("Vielen Dank! Ihre Antworten wurden gespeichert."), "success")
-    return redirect(url_for(".thanks", poll_id=poll.id), code=303)
-
-
-@bp.route("/<int:poll_id>/danke")
-def thanks(poll_id):
-    poll = services.get_poll(current_user, poll_id)
-    return render_template("polls/thanks.html", poll=poll,
-                           results_visible=services.can_see_results(current_user, poll))
-
-
-@bp.route("/<int:poll_id>/zugangscode", methods=["POST"])
-@limiter.limit(lambda: current_app.config["ACCESS_CODE_RATE_LIMIT"])
-def enter_code(poll_id):
-    poll = services.get_poll(current_user, poll_id)
-    form = AccessCodeForm()
-    if form.validate_on_submit():
-        try:
-            code = services.code_for(form.code.data)
-            if code.poll_id != poll.id:
-                raise Invalid(_("Dieser Zugangscode gilt für eine andere Umfrage."))
-            if poll.audience == "accounts":
-                raise Invalid(_("An dieser Umfrage nehmen nur angemeldete Personen teil."))
-            if code.used_at is not None and poll.kind == "survey":
-                raise Invalid(_("Dieser Zugangscode wurde bereits verwendet."))
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            codes = dict(session.get("poll_codes", {}))
-            codes[str(poll.id)] = code.id
-            session["poll_codes"] = codes
-            flash(_("Ihr Zugangscode wurde angenommen."), "success")
-    else:
-        flash(_("Bitte geben Sie Ihren Zugangscode ein."), "error")
-    return redirect(url_for(".show", poll_id=poll.id), code=303)
-
-
-@bp.route("/<int:poll_id>/probleme", methods=["POST"])
-def submit_problem(poll_id):
-    poll = services.get_poll(current_user, poll_id)
-    form = ProblemForm()
-    if not form.validate_on_submit():
-        flash(_("Bitte beschreiben Sie das Problem in 10 bis 500 Zeichen."), "error")
-        return redirect(url_for(".show", poll_id=poll.id), code=303)
-    try:
-        services.submit_problem(participant_for(poll), poll, form.text.data)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".show", poll_id=poll.id), code=303)
-    flash(_("Danke! Ihr Problem wird von der Moderation geprüft und dann zum Vergleich freigegeben."), "success")
-    return redirect(url_for(".show", poll_id=poll.id), code=303)
-
-
-@bp.route("/<int:poll_id>/vergleich", methods=["POST"])
-def compare(poll_id):
-    poll = services.get_poll(current_user, poll_id)
-    ids = [value for value in request.form.getlist("pair") if isinstance(form_id(value), int)]
-    choice = request.form.get("choice", "")
-    if len(ids) != 2 or choice not in (*ids, "undecided"):
-        flash(_("Bitte wählen Sie eines der beiden Probleme oder „Kann ich nicht entscheiden“."), "error")
-        return redirect(url_for(".show", poll_id=poll.id), code=303)
-    first, second = int(ids[0]), int(ids[1])
-    if choice == "undecided":
-        services.compare(participant_for(poll), poll, first, second, undecided=True)
-    else:
-        winner = int(choice)
-        services.compare(participant_for(poll), poll, winner, second if winner == first else first)
-    db.session.commit()
-    flash(_("Danke, Ihre Wahl wurde gespeichert."), "success")
-    return redirect(url_for(".show", poll_id=poll.id) + "#vergleich", code=303)
-
-
-# --- results ---------------------------------------------------------------------------------
-
-def _visible_results(poll_id):
-    poll = services.get_poll(current_user, poll_id)
-    services.require_results_visible(current_user, poll)
-    moderator = can_moderate(current_user, poll.region)
-    return poll, services.results(poll, moderator=moderator), moderator
-
-
-@bp.route("/<int:poll_id>/ergebnisse")
-def results(poll_id):
-    poll, data, moderator = _visible_results(poll_id)
-    questions = {question.id: question for question in poll.questions}
-    return render_template("polls/results.html", poll=poll, data=data, moderator=moderator, questions=questions,
-                           types=services.question_types())
-
-
-@bp.route("/<int:poll_id>/ergebnisse.csv")
-def results_csv(poll_id):
-    poll, data, _moderator = _visible_results(poll_id)
-    return csv_response(services.csv_rows(poll, data), f"umfrage-{poll.id}-ergebnisse.csv")
-
-
-@bp.route("/<int:poll_id>/ergebnisse.json")
-def results_json(poll_id):
-    _poll, data, _moderator = _visible_results(poll_id)
-    response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2),
-                                          mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="umfrage-{poll_id}-ergebnisse.json"'
-    return response
-
-
 # --- moderation ------------------------------------------------------------------------------
 
-def _poll_form(poll=None):
+def _poll_form(poll=None, template_key=None):
+    """The poll form; for a new poll from a template, only regions where the template exists."""
     form = PollForm(obj=poll)
     regions = _moderated_regions()
     if not regions:
@@ -227,12 +62,10 @@ def _poll_form(poll=None):
         del form.region, form.kind, form.template
         regions = [poll.region]
     else:
+        if template_key:
+            regions = [region for region in regions if template_key in services.templates_for(region)]
+            del form.kind  # the template decides
         form.region.choices = [(region.id, region.name) for region in regions]
-        templates = {}
-        for region in regions:
-            templates.update(services.templates_for(region))
-        form.template.choices = [("", _("Keine – leer beginnen"))] + [
-            (key, f"{template['title']} ({template['plugin']})") for key, template in sorted(templates.items())]
     consultations = db.session.execute(select(Consultation.id, Consultation.title).where(
         Consultation.region_id.in_([region.id for region in regions])).order_by(Consultation.title)).all()
     form.consultation_id.choices = [(0, _("Keine"))] + [(cid, title) for cid, title in consultations]
@@ -241,6 +74,18 @@ def _poll_form(poll=None):
         form.closes_at.data = to_local(poll.closes_at)
         form.consultation_id.data = poll.consultation_id or 0
     return form, {region.id: region for region in regions}
+
+
+def _template_chooser():
+    """Step one of a new poll (GET form): the templates of the plugins enabled in the user's regions."""
+    chooser = TemplateChoiceForm(request.args)
+    templates = {}
+    for region in _moderated_regions():
+        for key, template in services.templates_for(region).items():
+            templates.setdefault(key, (template, []))[1].append(region.name)
+    chooser.vorlage.choices = [("", _("Keine – leer beginnen"))] + [
+        (key, f"{template['title']} ({', '.join(names)})") for key, (template, names) in sorted(templates.items())]
+    return chooser, {key: template for key, (template, _names) in templates.items()}
 
 
 def _form_data(form):
@@ -253,10 +98,24 @@ def _form_data(form):
 @bp.route("/neu", methods=["GET", "POST"])
 @login_required
 def create():
-    form, regions = _poll_form()
-    status = 200
-    if form.validate_on_submit():
-        data = dict(_form_data(form), kind=form.kind.data, template=form.template.data or None)
+    chooser, templates = _template_chooser()
+    key = request.form.get("template") if request.method == "POST" else request.args.get("vorlage")
+    if key and key not in templates:
+        chooser.vorlage.errors = [_("Diese Vorlage gibt es in Ihren Regionen nicht.")]
+        key = None
+    template = templates.get(key) if key else None
+    form, regions = _poll_form(template_key=key)
+    status = 200 if not chooser.vorlage.errors else 422
+    if template is not None and request.method == "GET":
+        # The form shows the template's values; what the moderator sends back is what they chose.
+        form.template.data = key
+        for name in services.TEMPLATE_FIELDS:
+            getattr(form, name).data = template[name]
+    # A template that is not offered here creates nothing, not even an empty poll.
+    if not chooser.vorlage.errors and form.validate_on_submit():
+        data = dict(_form_data(form), template=key or None)
+        if template is None:
+            data["kind"] = form.kind.data
         if not data["template"] and not data["title"]:
             form.title.errors = [_("Bitte geben Sie einen Titel an oder wählen Sie eine Vorlage.")]
             status = 422
@@ -269,9 +128,9 @@ def create():
             else:
                 flash(_("Die Umfrage wurde als Entwurf angelegt."), "success")
                 return redirect(url_for(".edit", poll_id=poll.id), code=303)
-    elif form.is_submitted():
+    if form.is_submitted() and status == 200:
         status = 422
-    return render_template("polls/form.html", form=form, poll=None), status
+    return render_template("polls/form.html", form=form, poll=None, chooser=chooser, template=template), status
 
 
 def _moderated_poll(poll_id):
@@ -417,29 +276,6 @@ def change_status(poll_id):
     return redirect(url_for(".edit", poll_id=poll.id), code=303)
 
 
-@bp.route("/<int:poll_id>/zugangscodes", methods=["GET", "POST"])
-@login_required
-def access_codes(poll_id):
-    poll = _moderated_poll(poll_id)
-    form = CodeCountForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            created = services.generate_codes(current_user, poll, form.count.data)
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("%(n)d Zugangscodes wurden erzeugt.", n=len(created)), "success")
-            return redirect(url_for(".access_codes", poll_id=poll.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    codes = db.session.scalars(select(AccessCode).where(AccessCode.poll_id == poll.id)
-                               .order_by(AccessCode.id)).all()
-    return render_template("polls/codes.html", poll=poll, form=form, codes=codes,
-                           format_code=services.format_code), status
-
-
 @bp.route("/<int:poll_id>/probleme/moderation")
 @login_required
 def problems(poll_id):
@@ -471,3 +307,7 @@ def moderate_problem(problem_id):
     db.session.commit()
     flash(_("Die Entscheidung wurde gespeichert."), "success")
     return redirect(url_for(".problems", poll_id=problem.poll_id), code=303)
+
+
+# The participants' pages, the results and the access codes register their routes on bp too.
+from . import code_views, participate_views, results_views  # noqa: E402, F401
