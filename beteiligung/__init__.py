@@ -4,13 +4,14 @@ import logging
 import os
 import secrets
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, abort, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter
 
 from .config import ROOT, Config
-from .extensions import MAX_ID, babel, cache, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from .ids import parse_id
 
 __version__ = "0.1.0"
 
@@ -48,17 +49,36 @@ def select_locale():
     return session.get("lang") or "de"
 
 
-class IdConverter(IntegerConverter):
-    """`<int:…>` in URLs: ids beyond the database's integer range are simply unknown (404)."""
+class IdConverter(BaseConverter):
+    """`<int:…>` in URLs, read by the one id parser: ASCII digits up to MAX_ID.
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    Larger numbers still match the rule (so every method answers as for a known id's URL) but
+    become UNKNOWN_ID, which ``refuse_unknown_ids`` turns into 404 before any view runs.
+    """
+
+    regex = r"[0-9]+"
+    weight = 50
+
+    def to_python(self, value):
+        number = parse_id(value, minimum=0)  # 0 is a valid index (e.g. a question's position)
+        return UNKNOWN_ID if number is None else number
+
+    def to_url(self, value):
+        return str(int(value))
+
+
+UNKNOWN_ID = type("UnknownId", (), {"__repr__": lambda self: "UNKNOWN_ID"})()
 
 
 def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter
+
+    @app.url_value_preprocessor
+    def refuse_unknown_ids(endpoint, values):
+        if values and any(value is UNKNOWN_ID for value in values.values()):
+            abort(404)
+
     app.config.from_object(Config)
     if config:
         app.config.update(config)
@@ -94,6 +114,7 @@ def create_app(config=None):
     from .plugins.runtime import init_plugins
     from .polls import init_question_types
     from .polls.views import bp as polls_bp
+    from .regions.views import bp as regions_bp
     from .templating import register_template_helpers
 
     app.register_blueprint(accounts_bp)
@@ -101,6 +122,7 @@ def create_app(config=None):
     app.register_blueprint(comments_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(polls_bp)
+    app.register_blueprint(regions_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
@@ -108,6 +130,11 @@ def create_app(config=None):
     register_cli(app)
     init_plugins(app)
     init_question_types(app)
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico whatever a page links to; pages link the SVG in static/.
+        return app.send_static_file("favicon.ico")
 
     @app.after_request
     def security_headers(response):
