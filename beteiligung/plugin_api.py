@@ -6,6 +6,7 @@ is described in docs/plugins.md); anything else in the ``beteiligung`` package m
 
 from flask import g
 from flask_babel import gettext, lazy_gettext, ngettext, pgettext
+from sqlalchemy import select
 
 from . import __version__ as core_version
 from .accounts.models import User
@@ -60,11 +61,15 @@ def csv_text(rows):
     return text(rows)
 
 
-def polls_query(region=None, status=None):
-    """A select() of the polls the public sees (no drafts), newest first; status draft|open|closed."""
+def polls_query(region=None, status=None, question_type=None):
+    """A select() of the polls the public sees (no drafts), newest first; status draft|open|closed;
+    with ``question_type`` (e.g. ``"aachen.matrix"``) only polls that ask a question of that type."""
     from .polls.services import poll_query
 
-    return poll_query(None, region, status)
+    query = poll_query(None, region, status)
+    if question_type is not None:
+        query = query.where(Poll.id.in_(select(Question.poll_id).where(Question.type == question_type)))
+    return query
 
 
 def is_enabled(plugin_name, region):

@@ -84,3 +84,16 @@ def unmarked(html, text):
     found = [(piece, lang) for piece, lang in texts(html) if text in piece]
     assert found, f"{text!r} is not on the page"
     return [piece for piece, lang in found if lang != "de"]
+
+
+def english_page(client, url, catalogue, german_words=(), status=200, **kwargs):
+    """Open ``url`` in English and check it: the status, ``<html lang="en">``, no German text of the
+    catalogue and none of ``german_words`` outside ``lang="de"``. Returns the page's HTML."""
+    response = client.open(url + ("&" if "?" in url else "?") + "lang=en", **kwargs)
+    assert response.status_code == status, url
+    html = response.get_data(as_text=True)
+    assert '<html lang="en">' in html, url
+    assert german_left(html, catalogue) == [], url
+    shown = outside_german(html)
+    assert [word for word in german_words if word in shown] == [], url
+    return html

@@ -1,9 +1,8 @@
 """The plugin's page under /aachen/<region>/: the region's polls with matrix questions."""
 
 from flask import Blueprint, render_template
-from sqlalchemy import select
 
-from beteiligung.plugin_api import Poll, Question, current_region, db, polls_query
+from beteiligung.plugin_api import current_region, db, polls_query
 
 bp = Blueprint("aachen", __name__)
 MATRIX_TYPE = "aachen.matrix"
@@ -12,6 +11,5 @@ MATRIX_TYPE = "aachen.matrix"
 @bp.route("/")
 def polls():
     region = current_region()
-    asking = select(Question.poll_id).where(Question.type == MATRIX_TYPE)
-    items = db.session.scalars(polls_query(region).where(Poll.id.in_(asking))).all()
+    items = db.session.scalars(polls_query(region, question_type=MATRIX_TYPE)).all()
     return render_template("aachen/polls.html", region=region, polls=items)

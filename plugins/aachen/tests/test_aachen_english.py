@@ -6,7 +6,7 @@ import beteiligung_aachen
 import pytest
 from aachen_support import OFFERS_MATRIX, SKILLS, SKILLS_MATRIX, ratings
 
-from beteiligung.testing.language import german_left, outside_german, unmarked
+from beteiligung.testing.language import english_page, unmarked
 
 pytestmark = pytest.mark.plugins("aachen")
 
@@ -31,14 +31,7 @@ def poll(api, create_user, create_poll, regions):
 
 
 def english(client, url, status=200, **kwargs):
-    response = client.open(url + "?lang=en", **kwargs)
-    assert response.status_code == status, url
-    html = response.get_data(as_text=True)
-    assert '<html lang="en">' in html
-    assert german_left(html, CATALOGUE) == [], url
-    shown = outside_german(html)
-    assert [word for word in GERMAN_WORDS if word in shown] == [], url
-    return html
+    return english_page(client, url, CATALOGUE, GERMAN_WORDS, status, **kwargs)
 
 
 def test_the_form_results_and_page_are_english(client, auth, create_user, poll):

@@ -5,7 +5,7 @@ from pathlib import Path
 import beteiligung_paderborn
 import pytest
 
-from beteiligung.testing.language import german_left, outside_german, unmarked
+from beteiligung.testing.language import english_page, unmarked
 
 pytestmark = pytest.mark.plugins("paderborn")
 
@@ -16,14 +16,7 @@ GERMAN_WORDS = ("Online-Dienste in", "Fachbereich", "Online seit", "hinzufügen"
 
 
 def english(client, url, status=200, **kwargs):
-    response = client.open(url + "?lang=en", **kwargs)
-    assert response.status_code == status, url
-    html = response.get_data(as_text=True)
-    assert '<html lang="en">' in html
-    assert german_left(html, CATALOGUE) == [], url
-    shown = outside_german(html)
-    assert [word for word in GERMAN_WORDS if word in shown] == [], url
-    return html
+    return english_page(client, url, CATALOGUE, GERMAN_WORDS, status, **kwargs)
 
 
 def test_public_and_moderator_pages_are_english(client, auth, regions, moderator, add_service):

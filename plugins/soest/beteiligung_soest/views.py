@@ -2,9 +2,8 @@
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
-from beteiligung.plugin_api import NotAllowed, NotFound, Poll, Question, can_moderate, current_region, db, polls_query
+from beteiligung.plugin_api import NotAllowed, NotFound, Poll, can_moderate, current_region, db, polls_query
 from beteiligung.plugin_api import gettext as _
 
 from .district import breakdown, min_group_size
@@ -27,8 +26,7 @@ def results_visible(poll, moderator):
 def overview():
     """The region's polls that ask where people live, each with its breakdown by place (one query)."""
     region = current_region()
-    asking = select(Question.poll_id).where(Question.type == DISTRICT_TYPE)
-    polls = db.session.scalars(polls_query(region).where(Poll.id.in_(asking))).all()
+    polls = db.session.scalars(polls_query(region, question_type=DISTRICT_TYPE)).all()
     return render_template("soest/overview.html", region=region, polls=polls)
 
 

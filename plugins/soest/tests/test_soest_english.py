@@ -6,7 +6,7 @@ import beteiligung_soest
 import pytest
 from test_soest_by_place import QUESTIONS, fill
 
-from beteiligung.testing.language import german_left, outside_german, unmarked
+from beteiligung.testing.language import english_page, unmarked
 
 pytestmark = pytest.mark.plugins("soest")
 
@@ -15,15 +15,8 @@ GERMAN_WORDS = ("Wohnort", "Antworten", "Mittelwert", "Orte mit weniger", "bitte
                 "Umfragen nach", "Teilnahmen", "zusammengefasst")
 
 
-def english(client, url, status=200):
-    response = client.get(url + "?lang=en")
-    assert response.status_code == status, url
-    html = response.get_data(as_text=True)
-    assert '<html lang="en">' in html
-    assert german_left(html, CATALOGUE) == [], url
-    shown = outside_german(html)
-    assert [word for word in GERMAN_WORDS if word in shown] == [], url
-    return html
+def english(client, url, status=200, **kwargs):
+    return english_page(client, url, CATALOGUE, GERMAN_WORDS, status, **kwargs)
 
 
 @pytest.fixture

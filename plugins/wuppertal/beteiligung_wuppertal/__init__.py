@@ -7,9 +7,8 @@
 """
 
 from flask import render_template, url_for
-from sqlalchemy import select
 
-from beteiligung.plugin_api import Plugin, Poll, Question, db, format_dt, hookimpl, polls_query
+from beteiligung.plugin_api import Plugin, db, format_dt, hookimpl, polls_query
 from beteiligung.plugin_api import lazy_gettext as _l
 
 from .journey import JourneyType
@@ -22,8 +21,7 @@ SLOT_POLLS = 3
 
 def journey_polls(region, status=None, limit=None):
     """The newest public polls of the region that contain a journey question (one query)."""
-    journeys = select(Question.poll_id).where(Question.type == JOURNEY_TYPE)
-    return db.session.scalars(polls_query(region, status).where(Poll.id.in_(journeys)).limit(limit)).all()
+    return db.session.scalars(polls_query(region, status, question_type=JOURNEY_TYPE).limit(limit)).all()
 
 
 def open_journey_polls(region, limit=SLOT_POLLS):

@@ -6,7 +6,7 @@ import beteiligung_wuppertal
 import pytest
 from wuppertal_support import UMMELDEN
 
-from beteiligung.testing.language import german_left, outside_german, unmarked
+from beteiligung.testing.language import english_page, unmarked
 
 pytestmark = pytest.mark.plugins("wuppertal")
 
@@ -34,15 +34,8 @@ def poll(api, create_user, create_poll, world):
     return poll
 
 
-def english(client, url, status=200):
-    response = client.get(url + "?lang=en")
-    assert response.status_code == status, url
-    html = response.get_data(as_text=True)
-    assert '<html lang="en">' in html
-    assert german_left(html, CATALOGUE) == [], url
-    shown = outside_german(html)
-    assert [word for word in GERMAN_WORDS if word in shown] == [], url
-    return html
+def english(client, url, status=200, **kwargs):
+    return english_page(client, url, CATALOGUE, GERMAN_WORDS, status, **kwargs)
 
 
 def test_the_form_results_page_and_box_are_english(client, auth, create_user, create_consultation, world, poll):
