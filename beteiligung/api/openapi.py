@@ -17,14 +17,15 @@ PAGE_PARAMS = [
     {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 ]
 
-# (method, path, summary, request schema, success status, needs token, extra parameters)
+# (method, path, summary, request schema, success status, needs token, extra parameters);
+# a status filter left empty ("?status=") means no filter, as on the list pages.
 OPERATIONS = [
     ("post", "/auth/token", "Zugangstoken für E-Mail und Passwort", "TokenRequest", 201, False, []),
     ("get", "/regions", "Regionen mit ihren aktivierten Plugins", None, 200, False, PAGE_PARAMS),
     ("get", "/consultations", "Veröffentlichte Beteiligungen", None, 200, False, PAGE_PARAMS + [
         {"in": "query", "name": "region", "schema": {"type": "string"}},
         {"in": "query", "name": "status", "schema": {"type": "string",
-                                                     "enum": ["draft", "upcoming", "open", "closed"]}}]),
+                                                     "enum": ["", "draft", "upcoming", "open", "closed"]}}]),
     ("post", "/consultations", "Beteiligung anlegen (Moderation der Region)", "ConsultationCreate", 201, True, []),
     ("get", "/consultations/{id}", "Eine Beteiligung mit ihren Abschnitten", None, 200, False, []),
     ("patch", "/consultations/{id}", "Beteiligung ändern (Moderation der Region)", "ConsultationUpdate", 200, True, []),
@@ -42,7 +43,7 @@ OPERATIONS = [
         {"in": "query", "name": "region", "required": True, "schema": {"type": "string"}}]),
     ("get", "/polls", "Umfragen (Entwürfe nur für die Moderation)", None, 200, False, PAGE_PARAMS + [
         {"in": "query", "name": "region", "schema": {"type": "string"}},
-        {"in": "query", "name": "status", "schema": {"type": "string", "enum": ["draft", "open", "closed"]}}]),
+        {"in": "query", "name": "status", "schema": {"type": "string", "enum": ["", "draft", "open", "closed"]}}]),
     ("post", "/polls", "Umfrage anlegen, leer oder aus einer Vorlage (Moderation der Region)", "PollCreate", 201,
      True, []),
     ("get", "/polls/{id}", "Eine Umfrage mit Fragen und Antwortmöglichkeiten", None, 200, False, []),
@@ -60,7 +61,7 @@ OPERATIONS = [
      200, False, []),
     ("get", "/polls/{id}/problems", "Probleme einer Problemsammlung (nicht freigegebene: Moderation)", None, 200,
      False, PAGE_PARAMS + [{"in": "query", "name": "status", "schema": {
-         "type": "string", "enum": ["pending", "approved", "rejected", "merged"]}}]),
+         "type": "string", "enum": ["", "pending", "approved", "rejected", "merged"]}}]),
     ("post", "/polls/{id}/problems", "Problem einreichen (Sammelphase)", "Problem", 201, True, []),
     ("patch", "/problems/{id}", "Problem freigeben, ablehnen oder zusammenführen (Moderation)", "ProblemPatch", 200,
      True, []),
