@@ -72,6 +72,14 @@ def polls_query(region=None, status=None, question_type=None):
     return query
 
 
+def can_see_results(user, poll):
+    """The platform's rule for a poll's results: moderators of its region always; others once the poll
+    is public and its results are (live, or after closing)."""
+    from .polls.services import can_see_results as rule
+
+    return rule(user, poll)
+
+
 def is_enabled(plugin_name, region):
     """Whether the named plugin is enabled in the region."""
     return plugin_name in enabled_names(region)
@@ -80,7 +88,8 @@ def is_enabled(plugin_name, region):
 __all__ = [
     "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation", "DefinitionError", "Invalid",
     "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
-    "bar_chart", "can_moderate", "clean_text", "column_chart", "core_version", "csv_text", "current_region", "db",
+    "bar_chart", "can_moderate", "can_see_results", "clean_text", "column_chart", "core_version", "csv_text",
+    "current_region", "db",
     "format_dt",
     "format_number", "gettext", "hookimpl", "int_setting", "is_enabled", "lazy_gettext", "line_chart", "ngettext",
     "pgettext", "poll_results", "polls_query",

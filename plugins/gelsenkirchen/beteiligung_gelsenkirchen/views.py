@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, render_template, url_for
 from sqlalchemy import func, select
 
-from beteiligung.plugin_api import Ballot, Comment, Consultation, Poll, current_region, db
+from beteiligung.plugin_api import Ballot, Comment, Consultation, Poll, current_region, db, polls_query
 from beteiligung.plugin_api import lazy_gettext as _l
 
 from .models import Dataset
@@ -58,7 +58,8 @@ def dashboard():
         select(func.count(Consultation.id)).where(*published).scalar_subquery(),
         select(func.count(Comment.id)).join(Consultation, Consultation.id == Comment.consultation_id)
         .where(*published, Comment.status == "visible").scalar_subquery(),
-        select(func.count(Poll.id)).where(Poll.region_id == region.id, Poll.state != "draft").scalar_subquery(),
+        # The public polls by the core's status rule (dates included), not by the stored state.
+        select(func.count()).select_from(polls_query(region).order_by(None).subquery()).scalar_subquery(),
         select(func.coalesce(func.sum(Poll.ballot_count), 0)).where(Poll.region_id == region.id)
         .scalar_subquery(),
     )).one()

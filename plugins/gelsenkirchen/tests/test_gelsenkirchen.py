@@ -283,3 +283,18 @@ def test_dashboard_numbers_follow_the_locale(client, db, create_consultation, cr
     english = client.get("/gelsenkirchen/gelsenkirchen/?lang=en").get_data(as_text=True)
     assert '<th scope="row">Sichtbare Beiträge</th><td>1.234</td>' in german
     assert '<th scope="row">Visible comments</th><td>1,234</td>' in english
+
+
+def test_dashboard_counts_polls_by_the_cores_status_rule(client, db, create_poll, regions):
+    from datetime import timedelta
+
+    from beteiligung.timeutil import utcnow
+
+    home, _other = regions
+    create_poll(region=home, questions=QUESTION)
+    started = create_poll(region=home, status="draft", questions=QUESTION)
+    started.opens_at = utcnow() - timedelta(minutes=1)  # open by its date, not yet recorded by the job
+    create_poll(region=home, status="draft", questions=QUESTION)  # a real draft: not public
+    db.session.commit()
+    html = client.get("/gelsenkirchen/gelsenkirchen/").get_data(as_text=True)
+    assert '<th scope="row">Umfragen und Problemsammlungen</th><td>2</td>' in html

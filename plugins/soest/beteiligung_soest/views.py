@@ -3,23 +3,22 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from beteiligung.plugin_api import NotAllowed, NotFound, Poll, can_moderate, current_region, db, polls_query
+from beteiligung.plugin_api import (
+    NotAllowed,
+    NotFound,
+    Poll,
+    can_moderate,
+    can_see_results,
+    current_region,
+    db,
+    polls_query,
+)
 from beteiligung.plugin_api import gettext as _
 
 from .district import breakdown, min_group_size
 
 bp = Blueprint("soest", __name__)
 DISTRICT_TYPE = "soest.district"
-
-
-def results_visible(poll, moderator):
-    """The platform's rule: moderators always; others once the poll is public and its results are."""
-    if moderator:
-        return True
-    status = poll.status
-    if status == "draft" or poll.results_visibility == "moderators":
-        return False
-    return poll.results_visibility == "live" or status == "closed"
 
 
 @bp.route("/nach-ort/")
@@ -42,7 +41,7 @@ def by_place(poll_id):
     if district is None:
         raise NotFound(_("Diese Umfrage fragt nicht nach dem Wohnort; deshalb gibt es keine Aufschlüsselung nach "
                          "Ort."))
-    if not results_visible(poll, moderator):
+    if not can_see_results(current_user, poll):
         if poll.results_visibility == "moderators":
             raise NotAllowed(_("Die Ergebnisse dieser Umfrage sehen nur die Moderatorinnen und Moderatoren."))
         raise NotAllowed(_("Die Ergebnisse – auch nach Wohnort – werden nach dem Ende der Umfrage veröffentlicht."))
