@@ -12,6 +12,7 @@ from sqlalchemy import event
 from beteiligung.polls.models import Poll, Problem
 from beteiligung.timeutil import utcnow
 
+PLUGINS = ("aachen", "gelsenkirchen", "paderborn", "soest", "wuppertal")
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT")
 
 
@@ -54,6 +55,21 @@ def get_urls(app, values):
 
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "moderator", "admin"])
 def test_no_get_request_writes_to_the_database(app, db, client, auth, world, role):
+    assert_no_get_writes(app, db, client, auth, world, role)
+
+
+@pytest.mark.plugins(*PLUGINS)
+@pytest.mark.parametrize("role", ["anonymous", "moderator"])
+def test_no_get_request_of_a_plugin_page_writes_to_the_database(app, db, client, auth, world, enable_plugin, role):
+    for name in PLUGINS:
+        enable_plugin(world["region"], name)
+    db.session.commit()
+    world["values"].update(region_slug=world["region"].slug, dataset_id=1, service_id=1)
+    assert any(url.startswith("/soest/soest/") for url in get_urls(app, world["values"]))
+    assert_no_get_writes(app, db, client, auth, world, role)
+
+
+def assert_no_get_writes(app, db, client, auth, world, role):
     if role != "anonymous":
         assert auth.login(world["users"][role]).status_code in (302, 303)
     urls = []
