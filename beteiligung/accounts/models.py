@@ -13,6 +13,14 @@ region_moderators = db.Table(
     db.Column("user_id", db.Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# Region administrators: per region, independent of the account's role (a citizen can administer
+# one region and nothing elsewhere); platform administrators need no row here.
+region_admins = db.Table(
+    "region_admins",
+    db.Column("region_id", db.Integer, ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", db.Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
@@ -30,6 +38,8 @@ class User(UserMixin, db.Model):
 
     moderated_regions = relationship("Region", secondary=region_moderators, back_populates="moderators",
                                      order_by="Region.name")
+    administered_regions = relationship("Region", secondary=region_admins, back_populates="administrators",
+                                        order_by="Region.name")
 
     @property
     def is_admin(self):

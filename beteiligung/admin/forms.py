@@ -15,3 +15,15 @@ class ModeratorForm(FlaskForm):
     region = SelectField(_l("Region"), coerce=int)
     action = SelectField(_l("Aktion"), choices=[("add", _l("zur Moderation hinzufügen")),
                                                  ("remove", _l("aus der Moderation entfernen"))])
+
+
+class RegionSettingsForm(FlaskForm):
+    """What a region's administrators may change (the slug, part of every address, stays)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    theme = StringField(_l("Schwerpunkt"), validators=[Length(max=120)])
+    description = TextAreaField(_l("Beschreibung"), validators=[Length(max=5000)])
+
+
+class RegionAdminForm(FlaskForm):
+    email = StringField(_l("E-Mail-Adresse des Kontos"), validators=[DataRequired(), Length(max=254)])

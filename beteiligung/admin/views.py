@@ -1,24 +1,20 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.services import set_moderator
-from ..audit.models import AuditEntry
-from ..audit.sentences import describe_all
 from ..comments.forms import ActionForm
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import page_arg, show_error
-from ..pagination import paginate
 from ..plugins.runtime import get_registry
-from ..plugins.services import disable_plugin, enable_plugin, enabled_by_region
+from ..plugins.services import disable_plugin, enable_plugin
 from ..policy import require_admin
 from ..regions.models import Region
 from ..regions.services import create_region, list_regions
 from .forms import ModeratorForm, RegionForm
+from .services import audit_page, plugins_by_region, search_accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -50,12 +46,8 @@ def index():
 
 @bp.route("/konten")
 def users():
-    query = select(User).options(selectinload(User.moderated_regions)).order_by(User.pseudonym_key)
     search = (request.args.get("q") or "").strip()[:100]
-    if search:
-        pattern = "%" + search.lower().replace("%", r"\%").replace("_", r"\_") + "%"
-        query = query.where(or_(User.pseudonym_key.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
-    page = paginate(query, page_arg(), 25)
+    page = search_accounts(search, page_arg(), 25)
     form = ModeratorForm()
     form.region.choices = [(r.id, r.name) for r in list_regions()]
     return render_template("admin/users.html", page=page, form=form, search=search)
@@ -81,17 +73,15 @@ def moderation(user_id):
 
 @bp.route("/protokoll")
 def audit_log():
-    query = (select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.region))
-             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
-    page = paginate(query, page_arg(), 50)
-    return render_template("admin/audit.html", page=page, entries=describe_all(page.items))
+    page, entries = audit_page(page_arg(), 50)
+    return render_template("admin/audit.html", page=page, entries=entries)
 
 
 @bp.route("/plugins")
 def plugins():
     registry = get_registry()
     return render_template("admin/plugins.html", registry=registry, regions=list_regions(),
-                           enabled=enabled_by_region(), form=ActionForm())
+                           enabled=plugins_by_region(), form=ActionForm())
 
 
 @bp.route("/plugins/<name>/<int:region_id>", methods=["POST"])

@@ -22,6 +22,15 @@ PAGE_PARAMS = [
 OPERATIONS = [
     ("post", "/auth/token", "Zugangstoken für E-Mail und Passwort", "TokenRequest", 201, False, []),
     ("get", "/regions", "Regionen mit ihren aktivierten Plugins", None, 200, False, PAGE_PARAMS),
+    ("post", "/regions", "Region anlegen (Plattform-Administration); vergebene Kurzbezeichnung 409", "RegionCreate",
+     201, True, []),
+    ("get", "/regions/{slug}", "Eine Region mit ihren aktivierten Plugins", None, 200, False, []),
+    ("patch", "/regions/{slug}", "Region ändern: name, theme, description (Administration der Region); slug nur "
+     "die Plattform-Administration", "RegionPatch", 200, True, []),
+    ("put", "/regions/{slug}/plugins/{name}", "Plugin in der Region aktivieren (Administration der Region); "
+     "unbekanntes Plugin 404, schon aktiv 409", None, 200, True, []),
+    ("delete", "/regions/{slug}/plugins/{name}", "Plugin in der Region deaktivieren, seine Daten bleiben "
+     "(Administration der Region); nicht aktiv 409", None, 200, True, []),
     ("get", "/consultations", "Veröffentlichte Beteiligungen", None, 200, False, PAGE_PARAMS + [
         {"in": "query", "name": "region", "schema": {"type": "string"}},
         {"in": "query", "name": "status", "schema": {"type": "string",
@@ -87,6 +96,7 @@ ERROR_DESCRIPTIONS = {
 # (method, path) -> the Flask endpoint, for the body limit of each write.
 ENDPOINTS = {
     ("post", "/auth/token"): "api.create_token", ("post", "/consultations"): "api.create_consultation",
+    ("post", "/regions"): "api.create_region", ("patch", "/regions/{slug}"): "api.update_region",
     ("patch", "/consultations/{id}"): "api.update_consultation",
     ("post", "/consultations/{id}/comments"): "api.create_comment", ("patch", "/comments/{id}"): "api.patch_comment",
     ("post", "/polls"): "api.create_poll", ("patch", "/polls/{id}"): "api.update_poll",
@@ -108,6 +118,7 @@ def build_spec():
     from ..consultations.schemas import ConsultationCreateSchema, ConsultationUpdateSchema
     from ..polls import schemas as polls
     from ..polls.services import question_types
+    from ..regions.schemas import RegionCreateSchema, RegionPatchSchema
 
     spec = APISpec(title="Beteiligung NRW API", version=__version__, openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
@@ -125,7 +136,8 @@ def build_spec():
                          ("PollCreate", polls.PollCreateSchema), ("PollPatch", polls.PollPatchSchema),
                          ("AccessCodes", polls.AccessCodesSchema), ("Ballot", polls.BallotSchema),
                          ("Problem", polls.ProblemSchema), ("ProblemPatch", polls.ProblemPatchSchema),
-                         ("Comparison", polls.ComparisonSchema)]:
+                         ("Comparison", polls.ComparisonSchema), ("RegionCreate", RegionCreateSchema),
+                         ("RegionPatch", RegionPatchSchema)]:
         spec.components.schema(name, schema=schema)
     paths = {}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -135,6 +147,12 @@ def build_spec():
             parameters.append({"in": "path", "name": "id", "required": True,
                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                                "description": "Größere Ids benennen nichts: 404 bei jeder Methode."})
+        if "{slug}" in path:
+            parameters.append({"in": "path", "name": "slug", "required": True, "schema": {"type": "string"},
+                               "description": "Kurzbezeichnung der Region, z. B. soest; unbekannt: 404."})
+        if "{name}" in path:
+            parameters.append({"in": "path", "name": "name", "required": True, "schema": {"type": "string"},
+                               "description": "Name eines installierten Plugins, z. B. soest; unbekannt: 404."})
         responses = {str(status): success(path, status)}
         if path == "/polls/{id}/pair":
             responses["204"] = {"description": "Genug verglichen: kein Paar mehr"}

@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 from ..audit.services import record
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..policy import require_admin
+from ..policy import require_region_admin
 from .models import RegionPlugin
 
 
@@ -61,9 +61,12 @@ def _loaded(name):
 
 
 def enable_plugin(actor, region, name):
-    """Enable an installed plugin in a region (actor None: the command line)."""
+    """Enable an installed plugin in a region (actor None: the command line).
+
+    Platform administrators may do so everywhere, a region administrator in their own region.
+    """
     if actor is not None:
-        require_admin(actor)
+        require_region_admin(actor, region)
     _loaded(name)
     if db.session.get(RegionPlugin, (region.id, name)) is not None:
         raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s bereits aktiviert.", name=name, region=region.name))
@@ -74,12 +77,16 @@ def enable_plugin(actor, region, name):
 
 
 def disable_plugin(actor, region, name):
-    """Disable a plugin in a region. Its data stays; its pages, slots, hooks and templates stop there."""
+    """Disable a plugin in a region. Its data stays; its pages, slots, hooks and templates stop there.
+
+    Who may: as for enable_plugin.
+    """
     if actor is not None:
-        require_admin(actor)
+        require_region_admin(actor, region)
     result = db.session.execute(delete(RegionPlugin).where(RegionPlugin.region_id == region.id,
                                                            RegionPlugin.plugin == name))
     if result.rowcount == 0:
+        _loaded(name)  # an unknown name: 404; a plugin uninstalled while enabled can still be switched off
         raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s nicht aktiviert.", name=name, region=region.name))
     _forget_enabled(region)
     record(actor, "plugin.disabled", region, region, plugin=name)

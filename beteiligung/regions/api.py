@@ -2,12 +2,16 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..api import api_user, bp, page_args, paged
-from ..errors import Invalid
+from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..errors import Invalid, NotFound
+from ..extensions import db
 from ..pagination import paginate
 from ..plugins.runtime import get_registry
-from ..plugins.services import enabled_by_region, enabled_names
+from ..plugins.services import disable_plugin, enable_plugin, enabled_by_region, enabled_names
+from ..policy import require_admin, require_region_admin
+from . import services
 from .models import Region
+from .schemas import RegionCreateSchema, RegionPatchSchema
 from .services import get_region_by_slug
 
 
@@ -23,6 +27,59 @@ def list_regions():
     enabled = enabled_by_region() if get_registry().plugins else {}
     loaded = set(get_registry().plugins)
     return paged(page, [region_to_json(region, enabled.get(region.id, set()) & loaded) for region in page.items])
+
+
+def _region_or_404(slug):
+    region = get_region_by_slug(slug)
+    if region is None:
+        raise NotFound(_("Diese Region gibt es nicht."))
+    return region
+
+
+def _region_json(region):
+    return region_to_json(region, enabled_names(region))
+
+
+@bp.route("/regions", methods=["POST"])
+def create_region():
+    """A new region: platform administrators only."""
+    user = require_api_user()
+    require_admin(user)
+    data = load(RegionCreateSchema())
+    region = services.create_region(user, data["slug"], data["name"], data["theme"], data["description"])
+    db.session.commit()
+    return jsonify(_region_json(region)), 201
+
+
+@bp.route("/regions/<slug>")
+def get_region(slug):
+    api_user()
+    return jsonify(_region_json(_region_or_404(slug)))
+
+
+@bp.route("/regions/<slug>", methods=["PATCH"])
+def update_region(slug):
+    """Change a region's settings: its administrators (name, theme, description) or platform administrators."""
+    user = require_api_user()
+    region = _region_or_404(slug)
+    require_region_admin(user, region)
+    data = load(RegionPatchSchema())
+    if not data:
+        raise Invalid(_("Keine Änderung angegeben."))
+    services.update_region(user, region, data)
+    db.session.commit()
+    return jsonify(_region_json(region))
+
+
+@bp.route("/regions/<slug>/plugins/<name>", methods=["PUT", "DELETE"])
+def switch_plugin(slug, name):
+    """Enable (PUT) or disable (DELETE) an installed plugin in a region; a second time: 409."""
+    user = require_api_user()
+    region = _region_or_404(slug)
+    require_region_admin(user, region)
+    (enable_plugin if request.method == "PUT" else disable_plugin)(user, region, name)
+    db.session.commit()
+    return jsonify(_region_json(region))
 
 
 @bp.route("/poll-templates")

@@ -1,7 +1,7 @@
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import region_moderators
+from ..accounts.models import region_admins, region_moderators
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -18,6 +18,8 @@ class Region(db.Model):
 
     moderators = relationship("User", secondary=region_moderators, back_populates="moderated_regions",
                               order_by="User.pseudonym")
+    administrators = relationship("User", secondary=region_admins, back_populates="administered_regions",
+                                  order_by="User.pseudonym")
 
     def __repr__(self):
         return f"<Region {self.slug}>"

@@ -1,38 +1,119 @@
+"""Regions and their administrators: one set of rules for the admin pages, the API and the CLI.
+
+``actor`` None means the command line (the operator of the installation): no permission check,
+the audit entry has no actor.
+"""
+
 import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.services import record
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..markup import clean_text
-from ..policy import require_admin
+from ..policy import require_admin, require_region_admin
 from .models import Region
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,58}[a-z0-9]$")
+NAME_MAX = 120
+THEME_MAX = 120
+DESCRIPTION_MAX = 5000
+#: what a region administrator may change in their own region; the slug (part of every address) only
+#: a platform administrator or the command line.
+REGION_ADMIN_FIELDS = ("name", "theme", "description")
+FIELDS = ("slug",) + REGION_ADMIN_FIELDS
+
+
+def _clean_fields(values):
+    """Validate and normalise the given fields ({name: value}); raise Invalid naming every bad field."""
+    cleaned, errors = {}, {}
+    for key, value in values.items():
+        if value is not None and not isinstance(value, str):
+            errors[key] = [_("Text erwartet.")]
+            continue
+        if key == "slug":
+            slug = (value or "").strip().lower()
+            if not SLUG_PATTERN.match(slug):
+                errors["slug"] = [_("3 bis 60 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche.")]
+            cleaned["slug"] = slug
+        elif key == "name":
+            name = clean_text(value or "").strip()
+            if not 2 <= len(name) <= NAME_MAX:
+                errors["name"] = [_("2 bis 120 Zeichen.")]
+            cleaned["name"] = name
+        elif key == "theme":
+            theme = clean_text(value or "").strip()
+            if len(theme) > THEME_MAX:
+                errors["theme"] = [_("Höchstens 120 Zeichen.")]
+            cleaned["theme"] = theme
+        elif key == "description":
+            description = clean_text(value or "").strip()
+            if len(description) > DESCRIPTION_MAX:
+                errors["description"] = [_("Höchstens 5000 Zeichen.")]
+            cleaned["description"] = description
+    if errors:
+        raise Invalid(_("Bitte prüfen Sie die Angaben zur Region."), errors)
+    return cleaned
+
+
+def _slug_taken(slug, region=None):
+    query = select(Region.id).where(Region.slug == slug)
+    if region is not None:
+        query = query.where(Region.id != region.id)
+    return db.session.scalar(query) is not None
+
+
+def _refuse_taken(slug, region=None):
+    if _slug_taken(slug, region):
+        raise Conflict(_("Eine Region mit dieser Kurzbezeichnung gibt es bereits."),
+                       {"slug": [_("Bereits vergeben.")]})
 
 
 def create_region(actor, slug, name, theme="", description=""):
-    require_admin(actor)
-    slug = (slug or "").strip().lower()
-    name = clean_text(name).strip()
-    errors = {}
-    if not SLUG_PATTERN.match(slug):
-        errors["slug"] = [_("3 bis 60 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche.")]
-    if not 2 <= len(name) <= 120:
-        errors["name"] = [_("2 bis 120 Zeichen.")]
-    if errors:
-        raise Invalid(_("Bitte prüfen Sie die Angaben zur Region."), errors)
-    if db.session.scalar(select(Region.id).where(Region.slug == slug)) is not None:
-        raise Conflict(_("Eine Region mit dieser Kurzbezeichnung gibt es bereits."),
-                       {"slug": [_("Bereits vergeben.")]})
-    region = Region(slug=slug, name=name, theme=clean_text(theme).strip()[:120],
-                    description=clean_text(description).strip())
+    """A new region (platform administrators and the command line)."""
+    if actor is not None:
+        require_admin(actor)
+    values = _clean_fields({"slug": slug, "name": name, "theme": theme or "", "description": description or ""})
+    _refuse_taken(values["slug"])
+    region = Region(**values)
     db.session.add(region)
     db.session.flush()
-    record(actor, "region.created", region, region, slug=slug)
+    record(actor, "region.created", region, region, slug=region.slug)
     return region
+
+
+def update_region(actor, region, changes):
+    """Change some of a region's settings ({field: value}); returns the names of the fields that changed.
+
+    Region administrators may change name, theme and description of their own region; the slug only
+    platform administrators (and the command line). Unknown keys are refused, not ignored.
+    """
+    if actor is not None:
+        require_region_admin(actor, region)
+    unknown = sorted(set(changes) - set(FIELDS))
+    if unknown:
+        raise Invalid(_("Bitte prüfen Sie die Angaben zur Region."),
+                      {key: [_("Dieses Feld gibt es nicht.")] for key in unknown})
+    values = _clean_fields(changes)
+    changed = [key for key in FIELDS if key in values and values[key] != getattr(region, key)]
+    if "slug" in changed and actor is not None and actor.role != "admin":
+        # The unchanged slug may come along (a client sending back what it read); a new one may not.
+        raise NotAllowed(_("Die Kurzbezeichnung einer Region kann nur die Plattform-Administration ändern."),
+                         {"slug": [_("Nur die Plattform-Administration kann die Kurzbezeichnung ändern.")]})
+    if "slug" in changed:
+        _refuse_taken(values["slug"], region)
+    old_slug = region.slug
+    for key in changed:
+        setattr(region, key, values[key])
+    if changed:
+        db.session.flush()
+        details = {"fields": changed}
+        if "slug" in changed:
+            details["old_slug"] = old_slug
+        record(actor, "region.updated", region, region, **details)
+    return changed
 
 
 def get_region_by_slug(slug):
@@ -44,3 +125,38 @@ def get_region_by_slug(slug):
 
 def list_regions():
     return db.session.scalars(select(Region).order_by(Region.name)).all()
+
+
+def add_region_admin(actor, region, user):
+    """Make the account an administrator of the region (platform administrators and the command line)."""
+    if actor is not None:
+        require_admin(actor)
+    if any(r.id == region.id for r in user.administered_regions):
+        raise Conflict(_("%(user)s verwaltet die Region %(region)s bereits.", user=user.pseudonym,
+                         region=region.name))
+    user.administered_regions.append(region)
+    db.session.flush()
+    record(actor, "region_admin.added", user, region)
+    return user
+
+
+def remove_region_admin(actor, region, user):
+    """Take the administration of the region away from the account (its role elsewhere stays)."""
+    if actor is not None:
+        require_admin(actor)
+    if not any(r.id == region.id for r in user.administered_regions):
+        raise Conflict(_("%(user)s verwaltet die Region %(region)s nicht.", user=user.pseudonym,
+                         region=region.name))
+    user.administered_regions.remove(region)
+    db.session.flush()
+    record(actor, "region_admin.removed", user, region)
+    return user
+
+
+def regions_administered_by(user):
+    """The regions whose settings and plugins this account may change (all for platform administrators)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    if user.role == "admin":
+        return list_regions()
+    return list(user.administered_regions)

@@ -1,13 +1,23 @@
-"""The page of one region: its consultations, its polls and the pages of its enabled plugins."""
+"""The page of one region (its consultations, polls and the pages of its enabled plugins) and its settings
+page for the region's administrators."""
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from ..accounts.models import User
+from ..admin.forms import RegionAdminForm, RegionSettingsForm
+from ..admin.services import find_user_by_email
+from ..comments.forms import ActionForm
 from ..consultations.services import consultation_query
+from ..errors import DomainError
 from ..extensions import db
-from ..plugins.runtime import navigation
+from ..forms import show_error
+from ..plugins.runtime import get_registry, navigation
+from ..plugins.services import disable_plugin, enable_plugin, enabled_names
+from ..policy import can_administer_region, require_admin, require_region_admin
 from ..polls.services import poll_query
-from .services import get_region_by_slug
+from .services import add_region_admin, get_region_by_slug, remove_region_admin, update_region
 
 bp = Blueprint("regions", __name__)
 
@@ -30,4 +40,100 @@ def show(region_slug):
     polls, more_polls = _newest(poll_query(current_user, region))
     return render_template("regions/show.html", region=region, consultations=consultations, polls=polls,
                            more_consultations=more_consultations, more_polls=more_polls,
-                           plugin_pages=navigation(region))
+                           plugin_pages=navigation(region),
+                           can_administer=can_administer_region(current_user, region))
+
+
+def _administered_region(region_slug):
+    """The region of the URL (404) that the signed-in account may administer (403 with a German sentence)."""
+    region = get_region_by_slug(region_slug)
+    if region is None:
+        abort(404)
+    require_region_admin(current_user, region)
+    return region
+
+
+def _settings_page(region, form, status=200):
+    registry = get_registry()
+    admin_form = RegionAdminForm() if current_user.role == "admin" else None
+    return render_template("regions/settings.html", region=region, form=form, registry=registry,
+                           enabled=enabled_names(region), action_form=ActionForm(), admin_form=admin_form,
+                           administrators=region.administrators), status
+
+
+@bp.route("/regionen/<region_slug>/verwaltung", methods=["GET", "POST"])
+@login_required
+def settings(region_slug):
+    """A region's settings and plugins, for its administrators and the platform administration."""
+    region = _administered_region(region_slug)
+    form = RegionSettingsForm(obj=region)
+    if form.validate_on_submit():
+        try:
+            changed = update_region(current_user, region, {"name": form.name.data, "theme": form.theme.data,
+                                                           "description": form.description.data})
+            db.session.commit()
+        except DomainError as error:
+            return _settings_page(region, form, show_error(form, error))
+        if changed:
+            flash(_("Die Einstellungen der Region %(name)s sind gespeichert.", name=region.name), "success")
+        else:
+            flash(_("Es gab nichts zu ändern."), "success")
+        return redirect(url_for(".settings", region_slug=region.slug), code=303)
+    if form.is_submitted():
+        flash(_("Bitte prüfen Sie die Angaben zur Region."), "error")
+        return _settings_page(region, form, 422)
+    return _settings_page(region, form)
+
+
+@bp.route("/regionen/<region_slug>/verwaltung/plugins/<name>", methods=["POST"])
+@login_required
+def switch_plugin(region_slug, name):
+    region = _administered_region(region_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enable = request.form.get("enable") == "1"
+    (enable_plugin if enable else disable_plugin)(current_user, region, name)
+    db.session.commit()
+    if enable:
+        flash(_("%(plugin)s ist in %(region)s aktiviert.", plugin=name, region=region.name), "success")
+    else:
+        flash(_("%(plugin)s ist in %(region)s deaktiviert.", plugin=name, region=region.name), "success")
+    return redirect(url_for(".settings", region_slug=region.slug), code=303)
+
+
+@bp.route("/regionen/<region_slug>/verwaltung/administration", methods=["POST"])
+@login_required
+def add_administrator(region_slug):
+    """Platform administrators make an account (by e-mail) an administrator of the region."""
+    region = _administered_region(region_slug)
+    require_admin(current_user)
+    form = RegionAdminForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie die E-Mail-Adresse eines Kontos an."), "error")
+        return redirect(url_for(".settings", region_slug=region.slug), code=303)
+    user = find_user_by_email(form.email.data)
+    if user is None:
+        flash(_("Es gibt kein Konto mit dieser E-Mail-Adresse."), "error")
+        return redirect(url_for(".settings", region_slug=region.slug), code=303)
+    add_region_admin(current_user, region, user)
+    db.session.commit()
+    flash(_("%(user)s verwaltet jetzt die Region %(region)s.", user=user.pseudonym, region=region.name), "success")
+    return redirect(url_for(".settings", region_slug=region.slug), code=303)
+
+
+@bp.route("/regionen/<region_slug>/verwaltung/administration/<int:user_id>/entfernen", methods=["POST"])
+@login_required
+def remove_administrator(region_slug, user_id):
+    region = _administered_region(region_slug)
+    require_admin(current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+    remove_region_admin(current_user, region, user)
+    db.session.commit()
+    flash(_("%(user)s verwaltet die Region %(region)s nicht mehr.", user=user.pseudonym, region=region.name),
+          "success")
+    return redirect(url_for(".settings", region_slug=region.slug), code=303)
+
+
+from . import cli  # noqa: E402,F401  (the `flask regions …` commands live on this blueprint's CLI group)
