@@ -7,12 +7,14 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit.services import record
 from ..errors import Conflict, Invalid, store_once
 from ..extensions import db
 from ..markup import clean_text
-from ..policy import require_admin
+from ..policy import require_region_admin
 from ..timeutil import isoformat, utcnow
 from .models import ROLES, ApiToken, User
 from .passwords import hash_password, verify_password
@@ -111,27 +113,46 @@ def user_for_token(token):
 
 
 def assign_moderator(user, region):
-    """Make the user a moderator of the region (no permission check: for the CLI and set_moderator)."""
-    if region not in user.moderated_regions:
+    """Make the user a moderator of the region (no permission check: for the CLI and set_moderator).
+
+    A citizen becomes a moderator; any other role stays (never anything more than moderator).
+    """
+    if not any(r.id == region.id for r in user.moderated_regions):
         user.moderated_regions.append(region)
     if user.role == "citizen":
         user.role = "moderator"
 
 
 def set_moderator(actor, user, region, moderator=True):
-    """Make a user moderator of a region, or take that away again."""
-    require_admin(actor)
-    if moderator:
-        assign_moderator(user, region)
-        record(actor, "moderator.added", user, region)
-    else:
-        if region in user.moderated_regions:
-            user.moderated_regions.remove(region)
-        if user.role == "moderator" and not user.moderated_regions:
-            user.role = "citizen"
-        record(actor, "moderator.removed", user, region)
+    """Make an account moderator of a region, or take that away again; returns whether anything changed.
+
+    The one rule for the platform administration's accounts page, the region's settings page, the API
+    and the command line (``actor`` None: the operator, no permission check): platform administrators
+    everywhere, a region's administrators in their own region only. Idempotent: appointing a
+    moderator again or removing someone who does not moderate the region changes nothing and writes
+    no audit entry. The role only moves between citizen and moderator; an administrator stays one.
+    """
+    if actor is not None:
+        require_region_admin(actor, region)
+    is_moderator = any(r.id == region.id for r in user.moderated_regions)
+    if moderator == is_moderator:
+        return False
+    try:
+        if moderator:
+            assign_moderator(user, region)
+        else:
+            user.moderated_regions.remove(next(r for r in user.moderated_regions if r.id == region.id))
+            if user.role == "moderator" and not user.moderated_regions:
+                user.role = "citizen"
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        # Someone else changed the same account's moderation of this region in the same moment.
+        db.session.rollback()
+        raise Conflict(_("Die Moderation der Region wurde gerade gleichzeitig geändert. Bitte versuchen Sie es "
+                         "erneut.")) from None
+    record(actor, "moderator.added" if moderator else "moderator.removed", user, region)
     db.session.flush()
-    return user
+    return True
 
 
 def export_data(user):
@@ -153,7 +174,8 @@ def _comment_data(user, comments, votes, reports):
     return {
         "account": {"email": user.email, "pseudonym": user.pseudonym, "role": user.role,
                     "created_at": isoformat(user.created_at), "terms_accepted_at": isoformat(user.terms_accepted_at),
-                    "moderated_regions": [region.slug for region in user.moderated_regions]},
+                    "moderated_regions": [region.slug for region in user.moderated_regions],
+                    "administered_regions": [region.slug for region in user.administered_regions]},
         "comments": [{"id": c.id, "consultation_id": c.consultation_id, "consultation": title, "body": c.body,
                       "status": c.status, "official": c.official, "parent_id": c.parent_id,
                       "created_at": isoformat(c.created_at), "edited_at": isoformat(c.edited_at)}

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -26,4 +26,9 @@ class RegionSettingsForm(FlaskForm):
 
 
 class RegionAdminForm(FlaskForm):
-    email = StringField(_l("E-Mail-Adresse des Kontos"), validators=[DataRequired(), Length(max=254)])
+    """An existing account by its e-mail address (for a region's administration and its moderation)."""
+
+    email = EmailField(_l("E-Mail-Adresse des Kontos"),
+                       validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse eines Kontos an.")),
+                                   Length(max=254, message=_l("Höchstens 254 Zeichen."))],
+                       render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})

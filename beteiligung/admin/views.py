@@ -62,12 +62,16 @@ def moderation(user_id):
         flash(_("Bitte wählen Sie Region und Aktion."), "error")
         return redirect(url_for(".users"), code=303)
     region = db.session.get(Region, form.region.data)
-    set_moderator(current_user, user, region, moderator=form.action.data == "add")
+    add = form.action.data == "add"
+    changed = set_moderator(current_user, user, region, moderator=add)
     db.session.commit()
-    if form.action.data == "add":
-        flash(_("%(user)s moderiert jetzt %(region)s.", user=user.pseudonym, region=region.name), "success")
+    if add:
+        message = (_("%(user)s moderiert jetzt %(region)s.", user=user.pseudonym, region=region.name) if changed
+                   else _("%(user)s moderiert %(region)s bereits.", user=user.pseudonym, region=region.name))
     else:
-        flash(_("%(user)s moderiert %(region)s nicht mehr.", user=user.pseudonym, region=region.name), "success")
+        message = (_("%(user)s moderiert %(region)s nicht mehr.", user=user.pseudonym, region=region.name)
+                   if changed else _("%(user)s moderiert %(region)s nicht.", user=user.pseudonym, region=region.name))
+    flash(message, "success")
     return redirect(url_for(".users", q=request.args.get("q")), code=303)
 
 

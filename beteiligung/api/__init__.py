@@ -74,6 +74,8 @@ BODY_LIMITS = {
     "api.create_poll": 512 * 1024,        # 50 questions of 50 options
     "api.update_poll": 512 * 1024,
     "api.submit_ballot": 256 * 1024,      # 200 answers, free texts included
+    "api.create_region": 64 * 1024,       # a description of 5000 characters, JSON-escaped
+    "api.update_region": 64 * 1024,
 }
 
 

@@ -31,6 +31,13 @@ OPERATIONS = [
      "unbekanntes Plugin 404, schon aktiv 409", None, 200, True, []),
     ("delete", "/regions/{slug}/plugins/{name}", "Plugin in der Region deaktivieren, seine Daten bleiben "
      "(Administration der Region); nicht aktiv 409", None, 200, True, []),
+    ("get", "/regions/{slug}/moderators", "Moderation der Region: id und pseudonym je Konto (Administration der "
+     "Region)", None, 200, True, PAGE_PARAMS),
+    ("post", "/regions/{slug}/moderators", "Konto per E-Mail-Adresse zur Moderation der Region hinzufügen "
+     "(Administration der Region); 201, 200 wenn es die Region schon moderiert; unbekanntes Konto 404",
+     "RegionModerator", 201, True, []),
+    ("delete", "/regions/{slug}/moderators/{id}", "Konto aus der Moderation der Region entfernen (Administration "
+     "der Region); 204 auch wenn es die Region nicht moderierte", None, 204, True, []),
     ("get", "/consultations", "Veröffentlichte Beteiligungen", None, 200, False, PAGE_PARAMS + [
         {"in": "query", "name": "region", "schema": {"type": "string"}},
         {"in": "query", "name": "status", "schema": {"type": "string",
@@ -97,6 +104,7 @@ ERROR_DESCRIPTIONS = {
 ENDPOINTS = {
     ("post", "/auth/token"): "api.create_token", ("post", "/consultations"): "api.create_consultation",
     ("post", "/regions"): "api.create_region", ("patch", "/regions/{slug}"): "api.update_region",
+    ("post", "/regions/{slug}/moderators"): "api.add_moderator",
     ("patch", "/consultations/{id}"): "api.update_consultation",
     ("post", "/consultations/{id}/comments"): "api.create_comment", ("patch", "/comments/{id}"): "api.patch_comment",
     ("post", "/polls"): "api.create_poll", ("patch", "/polls/{id}"): "api.update_poll",
@@ -118,7 +126,7 @@ def build_spec():
     from ..consultations.schemas import ConsultationCreateSchema, ConsultationUpdateSchema
     from ..polls import schemas as polls
     from ..polls.services import question_types
-    from ..regions.schemas import RegionCreateSchema, RegionPatchSchema
+    from ..regions.schemas import RegionCreateSchema, RegionModeratorSchema, RegionPatchSchema
 
     spec = APISpec(title="Beteiligung NRW API", version=__version__, openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
@@ -137,7 +145,7 @@ def build_spec():
                          ("AccessCodes", polls.AccessCodesSchema), ("Ballot", polls.BallotSchema),
                          ("Problem", polls.ProblemSchema), ("ProblemPatch", polls.ProblemPatchSchema),
                          ("Comparison", polls.ComparisonSchema), ("RegionCreate", RegionCreateSchema),
-                         ("RegionPatch", RegionPatchSchema)]:
+                         ("RegionPatch", RegionPatchSchema), ("RegionModerator", RegionModeratorSchema)]:
         spec.components.schema(name, schema=schema)
     paths = {}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -156,6 +164,8 @@ def build_spec():
         responses = {str(status): success(path, status)}
         if path == "/polls/{id}/pair":
             responses["204"] = {"description": "Genug verglichen: kein Paar mehr"}
+        if (method, path) == ("post", "/regions/{slug}/moderators"):
+            responses["200"] = {**success(path, 200), "description": "Moderierte die Region schon: nichts geändert"}
         # The errors each operation can answer (DESIGN.md): every one can be malformed (400), meet an
         # invalid token (401: a bad token is refused everywhere), name an unknown id (404), be sent with
         # a method the path lacks (405, with Allow), have a too long URL (414, from the server in front)

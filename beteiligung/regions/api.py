@@ -2,6 +2,9 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..accounts.models import User, region_moderators
+from ..accounts.services import set_moderator
+from ..admin.services import find_user_by_email
 from ..api import api_user, bp, load, page_args, paged, require_api_user
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -11,7 +14,7 @@ from ..plugins.services import disable_plugin, enable_plugin, enabled_by_region,
 from ..policy import require_admin, require_region_admin
 from . import services
 from .models import Region
-from .schemas import RegionCreateSchema, RegionPatchSchema
+from .schemas import RegionCreateSchema, RegionModeratorSchema, RegionPatchSchema
 from .services import get_region_by_slug
 
 
@@ -80,6 +83,53 @@ def switch_plugin(slug, name):
     (enable_plugin if request.method == "PUT" else disable_plugin)(user, region, name)
     db.session.commit()
     return jsonify(_region_json(region))
+
+
+def moderator_to_json(user):
+    """A moderator as the API shows them: id and public name, never the e-mail address."""
+    return {"id": user.id, "pseudonym": user.pseudonym}
+
+
+@bp.route("/regions/<slug>/moderators")
+def list_moderators(slug):
+    """The region's moderators, for its administrators and the platform administration."""
+    user = require_api_user()
+    region = _region_or_404(slug)
+    require_region_admin(user, region)
+    query = (select(User).join(region_moderators, region_moderators.c.user_id == User.id)
+             .where(region_moderators.c.region_id == region.id).order_by(User.pseudonym_key, User.id))
+    page = paginate(query, *page_args())
+    return paged(page, [moderator_to_json(moderator) for moderator in page.items])
+
+
+@bp.route("/regions/<slug>/moderators", methods=["POST"])
+def add_moderator(slug):
+    """Appoint the account with this e-mail address: 201, or 200 when it moderates the region already."""
+    user = require_api_user()
+    region = _region_or_404(slug)
+    require_region_admin(user, region)
+    data = load(RegionModeratorSchema())
+    moderator = find_user_by_email(data["email"])
+    if moderator is None:
+        raise NotFound(_("Es gibt kein Konto mit dieser E-Mail-Adresse."),
+                       {"email": [_("Kein Konto mit dieser E-Mail-Adresse.")]})
+    changed = set_moderator(user, moderator, region, moderator=True)
+    db.session.commit()
+    return jsonify(moderator_to_json(moderator)), 201 if changed else 200
+
+
+@bp.route("/regions/<slug>/moderators/<int:user_id>", methods=["DELETE"])
+def remove_moderator(slug, user_id):
+    """Take the moderation of the region away from the account; 204 also when it had none there."""
+    user = require_api_user()
+    region = _region_or_404(slug)
+    require_region_admin(user, region)
+    moderator = db.session.get(User, user_id)
+    if moderator is None:
+        raise NotFound(_("Dieses Konto gibt es nicht."))
+    set_moderator(user, moderator, region, moderator=False)
+    db.session.commit()
+    return "", 204
 
 
 @bp.route("/poll-templates")

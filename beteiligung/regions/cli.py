@@ -1,4 +1,4 @@
-"""`flask --app wsgi regions create|list|update` and `regions admins add|remove|list`.
+"""`flask --app wsgi regions create|list|update`, `regions admins …` and `regions moderators add|remove|list`.
 
 The commands call the same services as the admin pages and the API (actor None: the operator),
 so a slug is checked by the same rules and every change is audited.
@@ -11,7 +11,8 @@ from ..extensions import db
 from .views import bp
 
 regions_cli = bp.cli
-regions_cli.help = "Regionen und ihre Administration verwalten / manage regions and their administrators."
+regions_cli.help = ("Regionen, ihre Administration und Moderation verwalten / manage regions, their "
+                    "administrators and moderators.")
 
 
 def _fail(error):
@@ -144,4 +145,58 @@ def list_admins_command(slug):
     if not region.administrators:
         click.echo(f"Die Region {region.name} hat noch keine Administration.")
     for user in region.administrators:
+        click.echo(f"{user.pseudonym} <{user.email}>")
+
+
+@regions_cli.group("moderators")
+def moderators_cli():
+    """Region moderators: they run consultations and polls and moderate comments in their regions."""
+
+
+@moderators_cli.command("add")
+@click.argument("slug")
+@click.argument("email")
+def add_moderator_command(slug, email):
+    """Make the account with EMAIL a moderator of the region SLUG (a second time changes nothing)."""
+    from ..accounts.services import set_moderator
+
+    region, user = _region(slug), _user(email)
+    try:
+        changed = set_moderator(None, user, region, moderator=True)
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    if changed:
+        click.echo(f"{user.pseudonym} moderiert jetzt die Region {region.name}.")
+    else:
+        click.echo(f"{user.pseudonym} moderiert die Region {region.name} bereits: keine Änderung.")
+
+
+@moderators_cli.command("remove")
+@click.argument("slug")
+@click.argument("email")
+def remove_moderator_command(slug, email):
+    """Take the moderation of the region SLUG away from the account with EMAIL."""
+    from ..accounts.services import set_moderator
+
+    region, user = _region(slug), _user(email)
+    try:
+        changed = set_moderator(None, user, region, moderator=False)
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    if changed:
+        click.echo(f"{user.pseudonym} moderiert die Region {region.name} nicht mehr.")
+    else:
+        click.echo(f"{user.pseudonym} moderiert die Region {region.name} nicht: keine Änderung.")
+
+
+@moderators_cli.command("list")
+@click.argument("slug")
+def list_moderators_command(slug):
+    """The moderators of the region SLUG (pseudonym and e-mail: this is for the operator)."""
+    region = _region(slug)
+    if not region.moderators:
+        click.echo(f"Die Region {region.name} hat noch keine Moderation.")
+    for user in region.moderators:
         click.echo(f"{user.pseudonym} <{user.email}>")

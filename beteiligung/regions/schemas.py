@@ -17,3 +17,9 @@ class RegionPatchSchema(GermanSchema):
     name = non_empty(max_length=120)
     theme = fields.String(validate=validate.Length(max=120))
     description = fields.String(validate=validate.Length(max=5000))
+
+
+class RegionModeratorSchema(GermanSchema):
+    """Appointing a moderator: the e-mail address of an existing account (never shown back)."""
+
+    email = non_empty(required=True, max_length=254)

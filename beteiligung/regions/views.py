@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.models import User
+from ..accounts.services import set_moderator
 from ..admin.forms import RegionAdminForm, RegionSettingsForm
 from ..admin.services import find_user_by_email
 from ..comments.forms import ActionForm
@@ -53,12 +54,18 @@ def _administered_region(region_slug):
     return region
 
 
-def _settings_page(region, form, status=200):
+def _moderator_form(**kwargs):
+    """The e-mail field for appointing a moderator (prefixed: the page has a second e-mail form)."""
+    return RegionAdminForm(prefix="moderation", **kwargs)
+
+
+def _settings_page(region, form, status=200, moderator_form=None):
     registry = get_registry()
-    admin_form = RegionAdminForm() if current_user.role == "admin" else None
+    admin_form = RegionAdminForm(formdata=None) if current_user.role == "admin" else None
     return render_template("regions/settings.html", region=region, form=form, registry=registry,
                            enabled=enabled_names(region), action_form=ActionForm(), admin_form=admin_form,
-                           administrators=region.administrators), status
+                           administrators=region.administrators, moderators=region.moderators,
+                           moderator_form=moderator_form or _moderator_form(formdata=None)), status
 
 
 @bp.route("/regionen/<region_slug>/verwaltung", methods=["GET", "POST"])
@@ -133,6 +140,43 @@ def remove_administrator(region_slug, user_id):
     db.session.commit()
     flash(_("%(user)s verwaltet die Region %(region)s nicht mehr.", user=user.pseudonym, region=region.name),
           "success")
+    return redirect(url_for(".settings", region_slug=region.slug), code=303)
+
+
+@bp.route("/regionen/<region_slug>/verwaltung/moderation", methods=["POST"])
+@login_required
+def add_moderator(region_slug):
+    """The region's administrators (and the platform administration) appoint a moderator by e-mail."""
+    region = _administered_region(region_slug)
+    form = _moderator_form()
+    user = None
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user is None:
+            form.email.errors = [_("Es gibt kein Konto mit dieser E-Mail-Adresse.")]
+    if user is None:
+        flash(_("Bitte geben Sie die E-Mail-Adresse eines registrierten Kontos an."), "error")
+        return _settings_page(region, RegionSettingsForm(formdata=None, obj=region), 422, moderator_form=form)
+    if set_moderator(current_user, user, region, moderator=True):
+        db.session.commit()
+        flash(_("%(user)s moderiert jetzt %(region)s.", user=user.pseudonym, region=region.name), "success")
+    else:
+        flash(_("%(user)s moderiert %(region)s bereits.", user=user.pseudonym, region=region.name), "success")
+    return redirect(url_for(".settings", region_slug=region.slug), code=303)
+
+
+@bp.route("/regionen/<region_slug>/verwaltung/moderation/<int:user_id>/entfernen", methods=["POST"])
+@login_required
+def remove_moderator(region_slug, user_id):
+    region = _administered_region(region_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+    if set_moderator(current_user, user, region, moderator=False):
+        db.session.commit()
+        flash(_("%(user)s moderiert %(region)s nicht mehr.", user=user.pseudonym, region=region.name), "success")
+    else:
+        flash(_("%(user)s moderiert %(region)s nicht.", user=user.pseudonym, region=region.name), "success")
     return redirect(url_for(".settings", region_slug=region.slug), code=303)
 
 
