@@ -1,21 +1,31 @@
 """The stable facade for plugin authors: import from here and nowhere else in the core.
 
-Everything named in ``__all__`` keeps working within a major version of the core (the contract
-is described in docs/plugins.md); anything else in the ``beteiligung`` package may change.
+Everything named in ``__all__`` keeps working within a major version of the facade
+(``API_VERSION``; the contract is described in docs/plugins.md, "The stability promise"); anything
+else in the ``beteiligung`` package may change. A name that is to go away stays for one more release
+through :func:`deprecated` and warns (``DeprecationWarning``) when it is used.
 """
+
+import warnings
 
 from flask import g
 from flask_babel import gettext, lazy_gettext, ngettext, pgettext
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from . import __version__ as core_version
 from .accounts.models import User
+from .api_version import API_VERSION, core_version_problem
 from .charts import bar_chart, column_chart, format_number, line_chart
 from .comments.models import Comment
 from .consultations.models import Consultation
+from .disclosure import min_group_size, suppress_small_groups, withheld
 from .errors import Conflict, Invalid, NotAllowed, NotFound
 from .extensions import db
+from .forms import page_arg
 from .markup import clean_text
+from .pagination import paginate as _paginate
 from .plugins.base import Plugin
 from .plugins.hookspecs import hookimpl
 from .plugins.services import enabled_names
@@ -26,12 +36,14 @@ from .polls.types import (
     Cell,
     DefinitionError,
     QuestionType,
+    Setting,
     int_setting,
     scale_settings,
     share,
     strict_int,
 )
 from .regions.models import Region
+from .statistics import monthly_activity, participation
 from .templating import format_dt
 
 
@@ -85,13 +97,100 @@ def is_enabled(plugin_name, region):
     return plugin_name in enabled_names(region)
 
 
+CONSULTATION_STATUSES = ("upcoming", "open", "closed")
+
+
+def consultations_query(region=None, status=None):
+    """A select() of the consultations the public sees (published ones), newest first; ``status``
+    upcoming|open|closed by their dates, as the core's list of consultations."""
+    from .consultations.services import consultation_query
+
+    if status is not None and status not in CONSULTATION_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(CONSULTATION_STATUSES)} (or None)")
+    return consultation_query(None, region, status)
+
+
+def paginate(query, page=None, per_page=20):
+    """One page of a select() of ORM rows: ``.items``, ``.page``, ``.pages``, ``.total``, ``.has_prev``,
+    ``.has_next`` (two queries). ``page`` defaults to the page's ``?page=`` (anything invalid: 1); a page
+    after the last gives the last. For the template: ``{% from "plugin_api/forms.html" import
+    pagination %}`` and ``{{ pagination(page, "Seiten des Katalogs") }}``."""
+    result = _paginate(query, page_arg() if page is None else max(1, page), per_page)
+    if result.page > result.pages:
+        result = _paginate(query, result.pages, per_page)
+    return result
+
+
+def apply_errors(form, error):
+    """Put a domain error's field messages (``Invalid(…, fields={"name": […]})``, or such a dict itself)
+    next to the form's fields, leaving out messages a field already shows; returns the messages that
+    belong to no field of the form."""
+    fields = error if isinstance(error, dict) else getattr(error, "fields", {}) or {}
+    unplaced = []
+    for name, messages in fields.items():
+        field = form._fields.get(name) if hasattr(form, "_fields") else None
+        if field is None:
+            unplaced.extend(messages)
+            continue
+        field.errors = list(field.errors) + [message for message in messages if message not in field.errors]
+    return unplaced
+
+
+def audit(action, target, sentence, *, region=None, actor=None, **details):
+    """Record a plugin's moderation act in the core's audit log, in the current transaction.
+
+    ``action`` is ``"<plugin>.<what>"`` (e.g. ``"paderborn.service_disabled"``; the plugin must be
+    loaded); ``target`` the changed row (its table and id are kept); ``sentence`` the German sentence
+    the log page shows, as ``lazy_gettext("%(actor)s hat den Online-Dienst „%(name)s“ deaktiviert.")``
+    – it is stored in German and read in the reader's language from the plugin's catalogue; its
+    placeholders are ``actor``, ``region``, ``id`` (the target's id) and the names of ``details``
+    (JSON values). ``region`` defaults to the region of the plugin page, ``actor`` to the signed-in
+    user (no one on the command line). Returns the entry.
+    """
+    from .audit.services import record_plugin_action
+    from .plugins.runtime import get_registry
+
+    plugin = action.partition(".")[0]
+    if plugin not in get_registry().plugins:
+        raise ValueError(f"Audit action {action!r} must start with the name of a loaded plugin and a dot.")
+    if actor is None and getattr(current_user, "is_authenticated", False):
+        actor = current_user._get_current_object()
+    if region is None:
+        region = g.get("region")
+    return record_plugin_action(plugin, actor, action, target, sentence, region=region, **details)
+
+
+_DEPRECATED = {}
+
+
+def deprecated(name, replacement, removed_in):
+    """Keep ``plugin_api.<name>`` working as ``replacement`` (a name of the facade) until the facade's
+    version ``removed_in``, with a DeprecationWarning on every use. For the core's maintainers: a name
+    leaves ``__all__`` through this, never at once."""
+    if name in globals():
+        raise ValueError(f"{name} is still defined in the facade; remove it before deprecating it.")
+    if replacement not in globals():
+        raise ValueError(f"{replacement} is not a name of the facade.")
+    _DEPRECATED[name] = (replacement, removed_in)
+
+
+def __getattr__(name):
+    if name in _DEPRECATED:
+        replacement, removed_in = _DEPRECATED[name]
+        warnings.warn(f"beteiligung.plugin_api.{name} is deprecated and will be removed in plugin API "
+                      f"{removed_in}; use {replacement}.", DeprecationWarning, stacklevel=2)
+        return globals()[replacement]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
-    "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation", "DefinitionError", "Invalid",
-    "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question", "QuestionType", "Region", "User",
-    "bar_chart", "can_moderate", "can_see_results", "clean_text", "column_chart", "core_version", "csv_text",
-    "current_region", "db",
-    "format_dt",
-    "format_number", "gettext", "hookimpl", "int_setting", "is_enabled", "lazy_gettext", "line_chart", "ngettext",
-    "pgettext", "poll_results", "polls_query",
-    "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
+    "API_VERSION", "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation",
+    "DefinitionError", "FlaskForm", "Invalid", "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question",
+    "QuestionType", "Region", "Setting", "User",
+    "apply_errors", "audit", "bar_chart", "can_moderate", "can_see_results", "clean_text", "column_chart",
+    "consultations_query", "core_version", "core_version_problem", "csv_text", "current_region", "current_user",
+    "db", "format_dt", "format_number", "gettext", "hookimpl", "int_setting", "is_enabled", "lazy_gettext",
+    "line_chart", "login_required", "min_group_size", "monthly_activity", "ngettext", "page_arg", "paginate",
+    "participation", "pgettext", "poll_results", "polls_query", "require_moderator", "results_csv_rows",
+    "scale_settings", "share", "strict_int", "suppress_small_groups", "withheld",
 ]

@@ -206,6 +206,14 @@ SENTENCES = {
 }
 
 
+def _plugin_sentence(e):
+    """A plugin's act (``plugin_api.audit``): the German sentence it stored, in the reader's language,
+    with ``%(actor)s``, ``%(region)s`` and the details filled in."""
+    values = {key: _value(value) for key, value in e.details.items() if key not in ("sentence", "plugin")}
+    values.update(actor=e.actor, region=e.region or "–", id=e.id)
+    return _(e.details["sentence"], **values)
+
+
 def _fallback(e):
     """An action of a plugin (or a newer core) that has no sentence of its own."""
     kind = TARGET_LABELS.get(e.entry.target_type)
@@ -213,7 +221,7 @@ def _fallback(e):
     sentence = _("%(actor)s: Aktion „%(action)s“ (%(target)s).", actor=e.actor, action=e.entry.action,
                  target=target)
     details = "; ".join(f"{_label(key)}: {_value(value)}" for key, value in e.details.items()
-                        if value not in (None, "", [], {}))
+                        if key != "sentence" and value not in (None, "", [], {}))
     return f"{sentence} {details}" if details else sentence
 
 
@@ -222,6 +230,10 @@ def describe(entry, targets=None):
     target = (targets or {}).get((entry.target_type, entry.target_id))
     e = _Entry(entry, target)
     sentence = SENTENCES.get(entry.action, _fallback)
+    plugin = e.details.get("plugin")
+    if (sentence is _fallback and isinstance(plugin, str) and entry.action.startswith(f"{plugin}.")
+            and isinstance(e.details.get("sentence"), str)):
+        sentence = _plugin_sentence
     try:
         return sentence(e)
     except (AttributeError, KeyError, TypeError, ValueError):

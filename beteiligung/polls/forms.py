@@ -11,6 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from .types import DefinitionError
+
 AUDIENCE_CHOICES = [("accounts", _l("Registrierte Bürgerinnen und Bürger")),
                     ("access_codes", _l("Mit Zugangscode (Veranstaltung)")),
                     ("both", _l("Beides"))]
@@ -41,6 +43,26 @@ class TemplateChoiceForm(FlaskForm):
     vorlage = SelectField(_l("Vorlage"), validators=[Optional()])
 
 
+def setting_field_name(type_key, setting_key):
+    """The form field of a type's declared setting: ``setting__aachen_matrix__scale_max``."""
+    return f"setting__{type_key.replace('.', '_')}__{setting_key}"
+
+
+def _setting_field(setting):
+    hint = setting.help or ""
+    if setting.kind == "choice":
+        choices = [(value, label) for value, label in setting.choices]
+        if setting.default is None:
+            return SelectField(setting.label, description=hint, default="",
+                               choices=[("", _l("– bitte wählen –")), *choices])
+        return SelectField(setting.label, description=hint, default=setting.default, choices=choices)
+    attrs = {"inputmode": "numeric"} if setting.kind == "int" else {}
+    default = "" if setting.default is None else str(setting.default)
+    # Text on purpose: the type's Setting.clean() checks the value, for the page as for the API.
+    return StringField(setting.label, description=hint, default=default, render_kw=attrs,
+                       validators=[Length(max=1000)])
+
+
 class QuestionForm(FlaskForm):
     type = SelectField(_l("Fragetyp"))
     text = StringField(_l("Frage"), validators=[DataRequired(_l("Bitte geben Sie die Frage ein.")),
@@ -57,6 +79,71 @@ class QuestionForm(FlaskForm):
     high_label = StringField(_l("Beschriftung des größten Werts (Skala)"), validators=[Length(max=60)])
     top = IntegerField(_l("Wie viele Plätze? (Rangfolge, leer: alle)"), validators=[Optional(), NumberRange(1, 50)])
     max_length = IntegerField(_l("Höchstzahl Zeichen (Freitext)"), validators=[Optional(), NumberRange(10, 10000)])
+
+    def __init__(self, *args, types=None, **kwargs):
+        """``types``: the question types whose declared settings (``settings_fields``) the form carries
+        (default: every type of the app); the page shows those of the types offered in ``type.choices``."""
+        if types is None:
+            from .services import question_types
+
+            types = question_types().types
+        self.setting_types = {key: qtype for key, qtype in types.items() if qtype.settings_fields}
+        extra = [(setting_field_name(key, setting.key), _setting_field(setting))
+                 for key, qtype in self.setting_types.items() for setting in qtype.settings_fields]
+        self._unbound_fields = [*type(self)._unbound_fields, *extra]
+        super().__init__(*args, **kwargs)
+
+    def type_settings(self):
+        """``[(type, [field, …])]`` of the offered types that declare settings, in the order of the choices."""
+        offered = [key for key, _label in (self.type.choices or [])]
+        return [(self.setting_types[key], [self[setting_field_name(key, setting.key)]
+                                           for setting in self.setting_types[key].settings_fields])
+                for key in offered if key in self.setting_types]
+
+    def declared_settings(self):
+        """The chosen type's declared settings as the form gives them (empty fields left out): the
+        values the type's ``clean_settings`` then checks, as it checks those of the API."""
+        qtype = self.setting_types.get(self.type.data)
+        if qtype is None:
+            return {}
+        values = {}
+        for setting in qtype.settings_fields:
+            value = setting.from_form(self[setting_field_name(self.type.data, setting.key)].data)
+            if value is not None:
+                values[setting.key] = value
+        return values
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        qtype = self.setting_types.get(self.type.data)
+        if qtype is None:
+            return valid
+        values = self.declared_settings()
+        for setting in qtype.settings_fields:
+            field = self[setting_field_name(self.type.data, setting.key)]
+            try:
+                setting.clean(values.get(setting.key))
+            except DefinitionError as error:
+                field.errors = [*field.errors, str(error)]
+                valid = False
+        return valid
+
+    def definition(self):
+        """The question definition the form describes. The generic settings fields (smallest and largest
+        value, their labels, places, length) go to every type, whose clean_definition takes what it uses;
+        the chosen type's declared settings come on top."""
+        low = self.minimum.data if self.minimum.data is not None else 1
+        high = self.maximum.data if self.maximum.data is not None else 5
+        labels = {str(step): text.strip() for step, text in ((low, self.low_label.data), (high, self.high_label.data))
+                  if text and text.strip()}
+        settings = {key: value for key, value in (("min", self.minimum.data), ("max", self.maximum.data),
+                                                  ("labels", labels or None), ("top", self.top.data),
+                                                  ("max_length", self.max_length.data)) if value is not None}
+        settings.update(self.declared_settings())
+        options = [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+        return {"type": self.type.data, "text": self.text.data, "help_text": self.help_text.data or "",
+                "required": self.required.data, "allow_other": self.allow_other.data, "options": options,
+                "settings": settings}
 
 
 class AccessCodeForm(FlaskForm):

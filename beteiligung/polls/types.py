@@ -11,7 +11,9 @@ The core registers its five types here; a plugin adds its own through its class 
 - ``summarize(question, cells, respondents)`` builds the results from the aggregated cells:
   ``cells`` is a list of ``(option_id, number, count)`` computed by SQL over all ballots;
 - ``csv_rows(question, summary)`` gives rows ``(option_label, measure, value)`` for the export;
-- ``form_template`` and ``result_template`` render the question on pages without JavaScript.
+- ``form_template`` and ``result_template`` render the question on pages without JavaScript;
+- ``settings_fields``: the type's own settings (:class:`Setting`), checked by ``clean_settings`` for
+  the API and the moderators' page form alike, and shown on that form for the type.
 """
 
 import re
@@ -64,6 +66,93 @@ def int_setting(settings, key, default, low, high):
     return value
 
 
+SETTING_KINDS = ("int", "text", "choice")
+SETTING_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting a question type declares: its key in ``settings``, a German label, and its rule.
+
+    ``kind`` is ``"int"`` (a whole number from ``min`` to ``max``), ``"text"`` (one line of at most
+    ``max`` characters, default 200; at least ``min``, default 0) or ``"choice"`` (one of the values of
+    ``choices``, pairs ``(value, label)``). ``default`` is used when the setting is left out (``None``:
+    then it is required). ``help`` is a hint shown under the field.
+    """
+
+    key: str
+    label: str
+    kind: str = "int"
+    default: object = None
+    min: int | None = None
+    max: int | None = None
+    choices: tuple = ()
+    help: str = ""
+
+    def __post_init__(self):
+        if not SETTING_KEY.fullmatch(self.key or ""):
+            raise ValueError(f"Setting key {self.key!r}: [a-z][a-z0-9_]*, at most 40 characters.")
+        if self.kind not in SETTING_KINDS:
+            raise ValueError(f"Setting {self.key}: kind must be one of {', '.join(SETTING_KINDS)}.")
+        if self.kind == "choice" and (not self.choices or not all(
+                isinstance(choice, tuple | list) and len(choice) == 2 and isinstance(choice[0], str)
+                for choice in self.choices)):
+            raise ValueError(f"Setting {self.key}: a choice needs choices, pairs (value text, label).")
+        if self.default is not None:
+            self.clean(self.default)  # a default that breaks the rule is a mistake of the type
+
+    def describe(self):
+        """The rule in German, for messages and hints."""
+        if self.kind == "int":
+            if self.min is not None and self.max is not None:
+                return _("eine ganze Zahl von %(low)s bis %(high)s", low=self.min, high=self.max)
+            if self.min is not None:
+                return _("eine ganze Zahl ab %(low)s", low=self.min)
+            if self.max is not None:
+                return _("eine ganze Zahl bis %(high)s", high=self.max)
+            return _("eine ganze Zahl")
+        if self.kind == "text":
+            return _("ein Text mit höchstens %(max)d Zeichen", max=self.max or 200)
+        choices = ", ".join(f"„{value}“" for value, _label in self.choices)
+        return _("eine der Möglichkeiten %(choices)s", choices=choices)
+
+    def _refuse(self):
+        raise DefinitionError(_("Die Einstellung „%(label)s“ (%(key)s) muss %(rule)s sein.",
+                                label=str(self.label), key=self.key, rule=self.describe()))
+
+    def clean(self, value):
+        """The setting's value checked and normalised; ``None`` gives the default. DefinitionError if invalid."""
+        if value is None:
+            if self.default is None:
+                raise DefinitionError(_("Bitte geben Sie die Einstellung „%(label)s“ (%(key)s) an.",
+                                        label=str(self.label), key=self.key))
+            return self.default
+        if self.kind == "int":
+            if not strict_int(value) or (self.min is not None and value < self.min) or (
+                    self.max is not None and value > self.max):
+                self._refuse()
+            return value
+        if self.kind == "text":
+            if not isinstance(value, str):
+                self._refuse()
+            text = " ".join(clean_text(value).split())
+            if len(text) > (self.max or 200) or len(text) < (self.min or 0):
+                self._refuse()
+            return text
+        if value not in [choice for choice, _label in self.choices]:
+            self._refuse()
+        return value
+
+    def from_form(self, raw):
+        """The value of the page form's field (text): ``None`` when empty, an int for whole numbers."""
+        raw = (raw or "").strip()
+        if not raw:
+            return None
+        if self.kind == "int":
+            return int(raw) if re.fullmatch(r"-?[0-9]{1,12}", raw) else raw  # clean() refuses the text
+        return raw
+
+
 LABEL_KEY = re.compile(r"-?[0-9]{1,2}")
 
 
@@ -110,10 +199,25 @@ class QuestionType:
     result_template = "polls/results/choice.html"
     value_doc = ""          # how an answer looks in the JSON API
     shows_own_texts = False  # True: the result template shows the written answers itself (moderators)
+    settings_fields = ()    # Setting(…) declarations: checked by clean_settings, shown on the page form
 
     def clean_definition(self, definition):
-        """Normalised settings of a question definition ``{"settings", "options", "allow_other", …}``."""
-        return {}
+        """Normalised settings of a question definition ``{"settings", "options", "allow_other", …}``.
+
+        The default checks the declared ``settings_fields``; a type that overrides it and declares
+        settings starts with ``settings = self.clean_settings(definition)``.
+        """
+        return self.clean_settings(definition)
+
+    def clean_settings(self, definition):
+        """The declared settings (``settings_fields``) of a definition, checked, defaults filled in.
+
+        Other keys of ``settings`` are left to the type (and dropped by the default clean_definition).
+        """
+        settings = definition.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise DefinitionError(_("Die Einstellungen sind ein Objekt."))
+        return {field.key: field.clean(settings.get(field.key)) for field in self.settings_fields}
 
     def parse(self, question, value):
         raise NotImplementedError
@@ -130,6 +234,12 @@ class QuestionType:
         return [(option["label"], "count", option["count"]) for option in summary.get("options", [])]
 
     # helpers shared by the types
+    def min_group_size(self):
+        """The small-group limit (``POLL_MIN_GROUP_SIZE``), for a type's templates: ``qtype.min_group_size()``."""
+        from ..disclosure import min_group_size
+
+        return min_group_size()
+
     def options_by_id(self, question):
         return {option.id: option for option in question.options}
 

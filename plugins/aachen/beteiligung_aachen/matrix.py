@@ -3,12 +3,11 @@
 An answer is a JSON object ``{"<option id>": rating, …}``; every rating becomes one cell
 ``Cell(option_id=item, number=rating)``. Results give per item the number of ratings, the mean and
 the distribution over the steps; an item rated by fewer than ``POLL_MIN_GROUP_SIZE`` people is
-withheld (only its number of ratings is shown), like a whole question in the core.
+withheld (only its number of ratings is shown), like a whole question in the core: the core's
+small-group rule, ``plugin_api.withheld``.
 """
 
-from flask import current_app
-
-from beteiligung.plugin_api import AnswerError, Cell, QuestionType, scale_settings, share
+from beteiligung.plugin_api import AnswerError, Cell, QuestionType, scale_settings, share, withheld
 from beteiligung.plugin_api import gettext as _
 from beteiligung.plugin_api import lazy_gettext as _l
 
@@ -110,7 +109,6 @@ class MatrixType(QuestionType):
     # --- results -------------------------------------------------------------------------------
 
     def summarize(self, question, cells, respondents):
-        min_group = current_app.config["POLL_MIN_GROUP_SIZE"]
         counts = {}
         for option_id, number, count in cells:
             if number is not None:
@@ -122,7 +120,7 @@ class MatrixType(QuestionType):
             by_step = counts.get(option.id, {})
             rated = sum(by_step.values())
             item = {"option_id": option.id, "label": option.label, "count": rated,
-                    "share": share(rated, respondents), "withheld": rated < min_group or rated == 0,
+                    "share": share(rated, respondents), "withheld": withheld(rated) or rated == 0,
                     "mean": None, "distribution": []}
             if not item["withheld"]:
                 item["mean"] = round(sum(number * count for number, count in by_step.items()) / rated, 2)

@@ -3,12 +3,11 @@
 import csv
 import io
 import json
-from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from beteiligung.plugin_api import Ballot, Comment, Consultation, Poll, current_region, db, polls_query
+from beteiligung.plugin_api import current_region, db, monthly_activity, participation
 from beteiligung.plugin_api import lazy_gettext as _l
 
 from .models import Dataset
@@ -21,57 +20,17 @@ MONTH_NAMES = (_l("Jan."), _l("Feb."), _l("März"), _l("Apr."), _l("Mai"), _l("J
                _l("Sept."), _l("Okt."), _l("Nov."), _l("Dez."))
 
 
-def _month(column):
-    """SQL for the "YYYY-MM" of a timestamp column, on SQLite and PostgreSQL."""
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-def last_months(now, count=MONTHS):
-    """["2025-12", …, "2026-11"]: the current month and the ones before it, oldest first."""
-    year, month = now.year, now.month
-    keys = []
-    for _ in range(count):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return keys[::-1]
-
-
 def month_label(key):
     year, month = key.split("-")
     return f"{MONTH_NAMES[int(month) - 1]} {year[2:]}"
 
 
-def _per_month(query, since):
-    return dict(db.session.execute(query.where(since)).all())
-
-
 @bp.route("/")
 def dashboard():
+    """The core's participation figures of the region (plugin_api.participation and monthly_activity)."""
     region = current_region()
-    now = datetime.now(UTC).replace(tzinfo=None)
-    months = last_months(now)
-    first = datetime(int(months[0][:4]), int(months[0][5:]), 1)
-    published = Consultation.region_id == region.id, Consultation.published.is_(True)
-    totals = db.session.execute(select(
-        select(func.count(Consultation.id)).where(*published).scalar_subquery(),
-        select(func.count(Comment.id)).join(Consultation, Consultation.id == Comment.consultation_id)
-        .where(*published, Comment.status == "visible").scalar_subquery(),
-        # The public polls by the core's status rule (dates included), not by the stored state.
-        select(func.count()).select_from(polls_query(region).order_by(None).subquery()).scalar_subquery(),
-        select(func.coalesce(func.sum(Poll.ballot_count), 0)).where(Poll.region_id == region.id)
-        .scalar_subquery(),
-    )).one()
-    comment_month = _month(Comment.created_at)
-    comments = _per_month(
-        select(comment_month, func.count(Comment.id)).join(Consultation, Consultation.id == Comment.consultation_id)
-        .where(*published, Comment.status == "visible").group_by(comment_month), Comment.created_at >= first)
-    ballot_month = _month(Ballot.created_at)
-    ballots = _per_month(
-        select(ballot_month, func.count(Ballot.id)).join(Poll, Poll.id == Ballot.poll_id)
-        .where(Poll.region_id == region.id).group_by(ballot_month), Ballot.created_at >= first)
-    series = [(month_label(key), comments.get(key, 0), ballots.get(key, 0)) for key in months]
+    totals = participation(region)
+    series = [(month_label(key), comments, ballots) for key, comments, ballots in monthly_activity(region, MONTHS)]
     return render_template("gelsenkirchen/dashboard.html", region=region, totals=totals, series=series)
 
 

@@ -1,9 +1,9 @@
 """Page forms (Flask-WTF, with CSRF). The catalogue's rules themselves live in services.py."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from beteiligung.plugin_api import FlaskForm
 from beteiligung.plugin_api import lazy_gettext as _l
 
 from .services import DEPARTMENT_MAX, DESCRIPTION_MAX, NAME_MAX, URL_MAX

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from beteiligung.plugin_api import Invalid, NotFound, clean_text, db, require_moderator
+from beteiligung.plugin_api import Invalid, NotFound, audit, clean_text, db, paginate, require_moderator
 from beteiligung.plugin_api import gettext as _
+from beteiligung.plugin_api import lazy_gettext as _l
 
 from .models import OnlineService
 
@@ -118,21 +119,39 @@ def _store(region, service, values, errors):
     return service
 
 
+# Sentences of the audit log (stored in German, shown in the reader's language).
+CREATED = _l("%(actor)s hat den Online-Dienst „%(name)s“ in den Katalog der Region %(region)s aufgenommen.")
+UPDATED = _l("%(actor)s hat den Eintrag des Online-Dienstes „%(name)s“ geändert.")
+DISABLED = _l("%(actor)s hat den Online-Dienst „%(name)s“ deaktiviert; er erscheint nicht mehr im Katalog.")
+ENABLED = _l("%(actor)s hat den Online-Dienst „%(name)s“ wieder aktiviert.")
+
+
 def create_service(user, region, data, today=None):
     require_moderator(user, region)
     values, errors = clean_service(data, today)
-    return _store(region, OnlineService(region_id=region.id, active=True), values, errors)
+    service = _store(region, OnlineService(region_id=region.id, active=True), values, errors)
+    audit("paderborn.service_created", service, CREATED, region=region, actor=user, name=service.name)
+    return service
 
 
 def update_service(user, service, region, data, today=None):
     require_moderator(user, region)
     values, errors = clean_service(data, today)
-    return _store(region, service, values, errors)
+    before = {key: getattr(service, key) for key in values}
+    _store(region, service, values, errors)
+    changed = [key for key, value in before.items() if getattr(service, key) != value]
+    if changed:
+        audit("paderborn.service_updated", service, UPDATED, region=region, actor=user, name=service.name,
+              fields=changed)
+    return service
 
 
 def set_active(user, service, region, active):
     require_moderator(user, region)
-    service.active = bool(active)
+    if service.active != bool(active):
+        service.active = bool(active)
+        audit("paderborn.service_enabled" if active else "paderborn.service_disabled", service,
+              ENABLED if active else DISABLED, region=region, actor=user, name=service.name)
     db.session.flush()
     return service
 
@@ -151,14 +170,9 @@ def catalogue_query(region, active_only=True):
     return query.order_by(OnlineService.name, OnlineService.id)
 
 
-def catalogue_page(region, page, active_only=True, per_page=PER_PAGE):
-    """(services on the page, page, pages): two queries whatever the catalogue's size."""
-    query = catalogue_query(region, active_only)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return items, page, pages, total
+def catalogue_page(region, active_only=True, per_page=PER_PAGE):
+    """The page of the catalogue the request asks for (``?page=``): two queries whatever its size."""
+    return paginate(catalogue_query(region, active_only), per_page=per_page)
 
 
 def seed_services(region, entries, today=None):

@@ -1,9 +1,16 @@
 """Pages under /paderborn/<region>/dienste/: the public catalogue and the moderators' forms."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, url_for
 
-from beteiligung.plugin_api import Invalid, can_moderate, current_region, db
+from beteiligung.plugin_api import (
+    Invalid,
+    apply_errors,
+    can_moderate,
+    current_region,
+    current_user,
+    db,
+    login_required,
+)
 from beteiligung.plugin_api import gettext as _
 
 from . import services
@@ -12,23 +19,11 @@ from .forms import URL_HINT, ServiceForm, ToggleForm
 bp = Blueprint("paderborn", __name__)
 
 
-def _page_arg():
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 6 else 1
-
-
 def _refusal(region):
     """The 403 page for signed-in users who do not moderate the region (None for moderators)."""
     if can_moderate(current_user, region):
         return None
     return render_template("paderborn/forbidden.html", region=region), 403
-
-
-def _add_errors(form, fields):
-    for name, messages in fields.items():
-        field = getattr(form, name, None)
-        if field is not None and not field.errors:
-            field.errors = list(messages)
 
 
 def _save(form, save):
@@ -44,9 +39,9 @@ def _save(form, save):
             return service
         except Invalid as error:
             db.session.rollback()
-            _add_errors(form, error.fields)
+            apply_errors(form, error)
     else:
-        _add_errors(form, services.clean_service(form.values())[1])
+        apply_errors(form, services.clean_service(form.values())[1])
     flash(services.refused(), "error")
     return None
 
@@ -54,10 +49,8 @@ def _save(form, save):
 @bp.route("/dienste/")
 def catalogue():
     region = current_region()
-    items, page, pages, total = services.catalogue_page(region, _page_arg())
-    return render_template("paderborn/catalogue.html", region=region, items=items, page=page, pages=pages,
-                           total=total, moderator=can_moderate(current_user, region),
-                           endpoint="paderborn.catalogue")
+    return render_template("paderborn/catalogue.html", region=region, page=services.catalogue_page(region),
+                           moderator=can_moderate(current_user, region))
 
 
 @bp.route("/dienste/verwaltung")
@@ -67,9 +60,8 @@ def manage():
     refusal = _refusal(region)
     if refusal:
         return refusal
-    items, page, pages, total = services.catalogue_page(region, _page_arg(), active_only=False)
-    return render_template("paderborn/manage.html", region=region, items=items, page=page, pages=pages,
-                           total=total, toggle_form=ToggleForm(), endpoint="paderborn.manage",
+    return render_template("paderborn/manage.html", region=region,
+                           page=services.catalogue_page(region, active_only=False), toggle_form=ToggleForm(),
                            survey_max=services.SURVEY_SERVICES_MAX)
 
 

@@ -1,14 +1,25 @@
 """The question type ``soest.district`` ("Wohnort") and the breakdown of a poll's answers by place.
 
-Both apply the small-group rule per place: a place with fewer than ``POLL_MIN_GROUP_SIZE`` answers
-is never shown on its own.
+Both apply the core's small-group rule per place (``plugin_api.suppress_small_groups`` and
+``withheld``): a place with fewer than ``POLL_MIN_GROUP_SIZE`` answers is never shown on its own.
 """
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from beteiligung.plugin_api import Answer, AnswerError, Cell, DefinitionError, QuestionType, db, is_enabled, share
+from beteiligung.plugin_api import (
+    Answer,
+    AnswerError,
+    Cell,
+    DefinitionError,
+    QuestionType,
+    db,
+    is_enabled,
+    share,
+    suppress_small_groups,
+    withheld,
+)
 from beteiligung.plugin_api import gettext as _
 from beteiligung.plugin_api import lazy_gettext as _l
 
@@ -18,10 +29,6 @@ COMBINED_LABEL = "weitere Orte (zusammengefasst)"
 PLACE_NAME_MAX = 100
 # Question types whose answers the page /umfragen/<id>/nach-ort breaks down by place.
 BREAKDOWN_TYPES = ("single_choice", "multiple_choice", "scale")
-
-
-def min_group_size():
-    return current_app.config["POLL_MIN_GROUP_SIZE"]
 
 
 def _strict_int(value):
@@ -66,30 +73,19 @@ class DistrictType(QuestionType):
 
     def summarize(self, question, cells, respondents):
         """Counts per place; places below the limit only as their sum, and only if that reaches the limit."""
-        limit = min_group_size()
         counts = {}
         for option_id, _number, count in cells:
             counts[option_id] = counts.get(option_id, 0) + count
-        places, below, rest = [], 0, 0
-        for option in question.options:
-            count = counts.get(option.id, 0)
-            if count >= limit:
-                places.append({"option_id": option.id, "label": option.label, "count": count,
-                               "share": share(count, respondents)})
-            else:
-                below += 1
-                rest += count
-        # Complementary suppression: the total number of answers is public, so a hidden remainder of
-        # 1 … limit-1 could be worked out by subtraction. Hide the smallest places shown as well until
-        # the remainder reaches the limit (then it is shown as one combined group).
-        while 0 < rest < limit and places:
-            smallest = min(places, key=lambda place: (place["count"], place["label"]))
-            places.remove(smallest)
-            below += 1
-            rest += smallest["count"]
+        places = [{"option_id": option.id, "label": option.label, "count": counts.get(option.id, 0),
+                   "share": share(counts.get(option.id, 0), respondents)} for option in question.options]
+        # The total number of answers is public, so a hidden remainder of 1 … limit-1 could be worked
+        # out by subtraction: the core's rule hides the smallest places shown as well (complementary
+        # suppression) until the remainder reaches the limit, then shows it as one combined group.
+        result = suppress_small_groups(places, tiebreak=lambda place: place["label"])
+        places, below = result.shown, len(result.hidden)
         combined = None
-        if below and rest >= limit:
-            combined = {"label": COMBINED_LABEL, "count": rest, "share": share(rest, respondents)}
+        if result.combined:
+            combined = {"label": COMBINED_LABEL, "count": result.rest, "share": share(result.rest, respondents)}
         return {"places": places, "combined": combined, "places_below_limit": below}
 
     def csv_rows(self, question, summary):
@@ -112,7 +108,6 @@ def breakdown(poll, district):
     One aggregated query: every ballot's place cell joined with the ballot's other cells, grouped by
     place and cell, however many ballots there are.
     """
-    limit = min_group_size()
     questions = [question for question in poll.questions if question.type in BREAKDOWN_TYPES]
     if not questions:
         return []
@@ -132,7 +127,7 @@ def breakdown(poll, district):
         rows, hidden = [], 0
         for option in district.options:
             answered = respondents.get((question.id, option.id), 0)
-            if answered < limit:
+            if withheld(answered):
                 hidden += 1
                 continue
             row = _row(question, cells.get((question.id, option.id), []), answered)

@@ -1,7 +1,6 @@
 """The plugin's page: a survey's answers broken down by place of residence."""
 
 from flask import Blueprint, render_template
-from flask_login import current_user
 
 from beteiligung.plugin_api import (
     NotAllowed,
@@ -10,12 +9,14 @@ from beteiligung.plugin_api import (
     can_moderate,
     can_see_results,
     current_region,
+    current_user,
     db,
+    min_group_size,
     polls_query,
 )
 from beteiligung.plugin_api import gettext as _
 
-from .district import breakdown, min_group_size
+from .district import breakdown
 
 bp = Blueprint("soest", __name__)
 DISTRICT_TYPE = "soest.district"

@@ -6,7 +6,6 @@ participant went through; each rating is one cell ``(touchpoint, feeling, remark
 
 import re
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from beteiligung.plugin_api import (
@@ -14,16 +13,18 @@ from beteiligung.plugin_api import (
     AnswerError,
     Cell,
     QuestionType,
+    Setting,
     clean_text,
     db,
     scale_settings,
     share,
     strict_int,
+    withheld,
 )
 from beteiligung.plugin_api import gettext as _
 from beteiligung.plugin_api import lazy_gettext as _l
 
-REMARK_MAX = 500
+REMARK_MAX = 500  # default of the setting remark_max
 DEFAULT_LABELS = {"1": "sehr schlecht", "2": "schlecht", "3": "neutral", "4": "gut", "5": "sehr gut"}
 #: a touchpoint whose mean is at most this far above the lowest mean counts as one of the weakest
 CLOSE_TO_LOWEST = 0.25
@@ -55,13 +56,22 @@ class JourneyType(QuestionType):
     result_template = "wuppertal/journey_result.html"
     shows_own_texts = True  # remarks are shown per touchpoint, not as the core's flat list
     value_doc = ("list in touchpoint order of {\"touchpoint\": option id, \"feeling\": integer from settings.min "
-                 "to settings.max, \"remark\"?: text of at most 500 characters}; touchpoints not experienced are "
+                 "to settings.max, \"remark\"?: text of at most settings.remark_max characters (default 500, 50 to "
+                 "2000)}; touchpoints not experienced are "
                  "left out, at least one; settings min, max (default 1 to 5), labels {\"1\": \"sehr schlecht\", …}")
+
+    settings_fields = (Setting("remark_max", _l("Höchstzahl Zeichen je Anmerkung (Bürgerreise)"), "int",
+                               default=REMARK_MAX, min=50, max=2000,
+                               help=_l("So lang darf die freiwillige Anmerkung zu einem Schritt sein.")),)
 
     # --- definition ----------------------------------------------------------------------------
 
     def clean_definition(self, definition):
-        return scale_settings(definition.get("settings") or {}, default_labels=default_labels)
+        return {**scale_settings(definition.get("settings") or {}, default_labels=default_labels),
+                **self.clean_settings(definition)}
+
+    def remark_max(self, question):
+        return question.settings.get("remark_max", REMARK_MAX)
 
     def bounds(self, question):
         return question.settings.get("min", 1), question.settings.get("max", 5)
@@ -103,9 +113,10 @@ class JourneyType(QuestionType):
             if not strict_int(feeling) or not low <= feeling <= high:
                 raise AnswerError(_("Bitte bewerten Sie den Schritt „%(step)s“ mit einem Wert von %(low)d bis "
                                     "%(high)d.", step=label, low=low, high=high))
-            if len(remark) > REMARK_MAX:
+            if len(remark) > self.remark_max(question):
                 raise AnswerError(_("Ihre Anmerkung zu „%(step)s“ darf höchstens %(max)d Zeichen lang sein "
-                                    "(sie hat %(length)d).", step=label, max=REMARK_MAX, length=len(remark)))
+                                    "(sie hat %(length)d).", step=label, max=self.remark_max(question),
+                                    length=len(remark)))
             rated[touchpoint] = Cell(option_id=touchpoint, number=feeling, text=remark or None)
         return [rated[option.id] for option in question.options if option.id in rated]
 
@@ -140,7 +151,6 @@ class JourneyType(QuestionType):
         The weakest touchpoints are those whose mean is at most 0.25 above the lowest mean (when at
         least two touchpoints are shown), and every touchpoint whose mean is below the scale's midpoint.
         """
-        min_group = current_app.config["POLL_MIN_GROUP_SIZE"]
         low, high = self.bounds(question)
         midpoint = (low + high) / 2
         steps = self.steps(question)
@@ -154,7 +164,7 @@ class JourneyType(QuestionType):
         for step, option in enumerate(question.options, start=1):
             counts = ratings.get(option.id, {})
             total = sum(counts.values())
-            entry = {"option_id": option.id, "step": step, "label": option.label, "withheld": total < min_group,
+            entry = {"option_id": option.id, "step": step, "label": option.label, "withheld": withheld(total),
                      "count": None, "mean": None, "negative_share": None, "remarks": None, "distribution": None,
                      "weakest": False}
             if not entry["withheld"]:

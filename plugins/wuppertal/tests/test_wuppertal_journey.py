@@ -53,7 +53,7 @@ def test_journey_questions_can_be_created_only_where_the_plugin_is_enabled(api, 
     assert question["type"] == "wuppertal.journey"
     assert [option["label"] for option in question["options"]] == UMMELDEN["options"]
     assert question["settings"] == {"min": 1, "max": 5, "labels": {
-        "1": "sehr schlecht", "2": "schlecht", "3": "neutral", "4": "gut", "5": "sehr gut"}}
+        "1": "sehr schlecht", "2": "schlecht", "3": "neutral", "4": "gut", "5": "sehr gut"}, "remark_max": 500}
     soest_moderator = world.stranger
     there = error_of(api.post(POLLS, user=soest_moderator, json=dict(body, region="soest")), 422)
     assert "questions.0" in there["fields"]
@@ -86,11 +86,33 @@ def test_a_custom_scale_keeps_its_words(api, world):
     created = api.post(POLLS, user=world.moderator,
                        json={"region": "wuppertal", "title": "Ummelden", "questions": [question]}).get_json()
     assert created["questions"][0]["settings"] == {"min": 1, "max": 3, "labels": {"1": "ärgerlich",
-                                                                                   "3": "reibungslos"}}
+                                                                                   "3": "reibungslos"},
+                                                   "remark_max": 500}
     unlabelled = dict(UMMELDEN, settings={"min": 0, "max": 4})
     created = api.post(POLLS, user=world.moderator,
                        json={"region": "wuppertal", "title": "Ummelden", "questions": [unlabelled]}).get_json()
     assert created["questions"][0]["settings"]["labels"] == {"0": "sehr schlecht", "2": "neutral", "4": "sehr gut"}
+
+
+def test_the_remark_length_is_a_declared_setting_checked_by_the_api(api, db, world, create_poll, create_user):
+    """remark_max (settings_fields): default 500, 50 to 2000, a German refusal naming the setting."""
+    short = dict(UMMELDEN, settings={"remark_max": 80})
+    created = api.post(POLLS, user=world.moderator,
+                       json={"region": "wuppertal", "title": "Ummelden", "questions": [short]})
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["questions"][0]["settings"]["remark_max"] == 80
+    for wrong in (49, 2001, "80", True, 80.0):
+        error = error_of(api.post(POLLS, user=world.moderator, json={
+            "region": "wuppertal", "title": "Ummelden",
+            "questions": [dict(UMMELDEN, settings={"remark_max": wrong})]}), 422)
+        assert error["fields"]["questions.0"] == [
+            "Die Einstellung „Höchstzahl Zeichen je Anmerkung (Bürgerreise)“ (remark_max) muss eine ganze Zahl "
+            "von 50 bis 2000 sein."], wrong
+    poll, question, ids = journey_poll(create_poll, world.wuppertal, settings={"remark_max": 60})
+    too_long = vote(api, create_user, poll, question, [{"touchpoint": ids[0], "feeling": 2, "remark": "x" * 61}])
+    assert "höchstens 60 Zeichen" in error_of(too_long, 422)["message"] + str(error_of(too_long, 422)["fields"])
+    fits = vote(api, create_user, poll, question, [{"touchpoint": ids[0], "feeling": 2, "remark": "x" * 60}])
+    assert fits.status_code == 201, fits.get_json()
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -287,7 +309,7 @@ def test_results_page_shows_the_journey_curve_table_and_remarks_only_to_moderato
     page = client.get(f"/umfragen/{poll.id}/ergebnisse")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "<svg" in html and "Stimmungskurve" in html and "chart-point-highlight" in html
+    assert "<svg" in html and "Stimmungskurve (durchschnittliche" in html and "chart-point-highlight" in html
     assert "1 = sehr schlecht" in html and "Termin im Bürgerbüro: keine Angabe" in html
     assert "<strong>Schwachstellen:</strong> 2. Termin buchen (Durchschnitt 1,83)" in html
     assert "<strong>Schwachstelle</strong>" in html and "83,3 %" in html and "weniger als 5" in html
@@ -318,7 +340,8 @@ def test_a_journey_with_too_few_answers_is_withheld_as_a_whole(api, client, worl
     result = api.get(f"{POLLS}/{poll.id}/results").get_json()["questions"][0]
     assert result["withheld"] is True and "touchpoints" not in result
     page = client.get(f"/umfragen/{poll.id}/ergebnisse")
-    assert page.status_code == 200 and "Stimmungskurve" not in page.get_data(as_text=True)
+    # The curve's title (the menu may name the "Stimmungskurve" in the plugin's navigation entry).
+    assert page.status_code == 200 and "Stimmungskurve (durchschnittliche" not in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("means, weakest", [
@@ -403,7 +426,28 @@ def test_after_disabling_existing_journeys_stay_answerable_and_readable(api, cli
     result = api.get(f"{POLLS}/{poll.id}/results").get_json()["questions"][0]
     assert result["touchpoints"][0]["count"] == 6 and result["touchpoints"][0]["mean"] == 3.17
     page = client.get(f"/umfragen/{poll.id}/ergebnisse")
-    assert page.status_code == 200 and "Stimmungskurve" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Stimmungskurve (durchschnittliche" in page.get_data(as_text=True)
     error = error_of(api.post(POLLS, user=world.moderator,
                               json={"region": "wuppertal", "title": "Neu", "questions": [UMMELDEN]}), 422)
     assert "questions.0" in error["fields"]
+
+
+def test_the_moderators_question_form_offers_and_stores_the_remark_length(client, auth, db, world, create_poll):
+    """The core's page form renders the journey's declared setting and stores it (same rule as the API)."""
+    from beteiligung.plugin_api import Question
+
+    field = "question-setting__wuppertal_journey__remark_max"
+    draft = create_poll(region=world.wuppertal, status="draft", questions=[])
+    auth.login(world.moderator)
+    html = client.get(f"/umfragen/{draft.id}/bearbeiten").get_data(as_text=True)
+    assert "Höchstzahl Zeichen je Anmerkung (Bürgerreise)" in html and f'id="{field}"' in html
+    data = {"question-type": "wuppertal.journey", "question-text": "Wie war Ihr Weg zum Anwohnerparkausweis?",
+            "question-options": "Termin buchen\nAntrag stellen\nAusweis abholen", field: "1000"}
+    refused = client.post(f"/umfragen/{draft.id}/fragen", data=dict(data, **{field: "20"}))
+    assert refused.status_code == 422
+    assert "muss eine ganze Zahl von 50 bis 2000 sein" in refused.get_data(as_text=True)
+    response = client.post(f"/umfragen/{draft.id}/fragen", data=data)
+    assert response.status_code == 303
+    db.session.expire_all()
+    question = db.session.query(Question).filter_by(poll_id=draft.id).one()
+    assert question.settings["remark_max"] == 1000 and question.settings["min"] == 1
