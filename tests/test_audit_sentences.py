@@ -152,3 +152,25 @@ def test_the_log_costs_the_same_number_of_queries_for_many_entries(client, auth,
         open_poll(moderator, other)
     db.session.commit()
     assert queries() == few
+
+
+def test_region_administration_acts_read_as_sentences(client, auth, db, region, admin, create_user):
+    from beteiligung.regions.services import add_region_admin, create_region, remove_region_admin, update_region
+
+    carla = create_user(pseudonym="Carla")
+    add_region_admin(admin, region, carla)
+    update_region(carla, region, {"name": "Gelsenkirchen-Buer", "theme": "Lernen"})
+    remove_region_admin(admin, region, carla)
+    hamm = create_region(None, "hamm", "Hamm", "Digitale Daten", "")  # as the command line does
+    db.session.commit()
+
+    html = log(client, auth, admin)
+    assert "Admina hat Carla zur Administration der Region „Gelsenkirchen-Buer“ hinzugefügt." in html
+    assert "Carla hat die Einstellungen der Region „Gelsenkirchen-Buer“ geändert (Name, Schwerpunkt)." in html
+    assert "Admina hat Carla aus der Administration der Region „Gelsenkirchen-Buer“ entfernt." in html
+    assert "Die Betriebsführung (Kommandozeile) hat die Region „Hamm“ angelegt." in html
+    assert "Ein gelöschtes Konto" not in html
+    english = log(client, auth, admin, lang="en")
+    assert "Operations (command line) created the region “Hamm”." in english
+    assert "Carla changed the settings of the region “Gelsenkirchen-Buer” (Name, Focus)." in english
+    assert hamm.slug == "hamm"

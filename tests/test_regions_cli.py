@@ -20,7 +20,7 @@ def test_create_makes_the_region_lists_it_and_audits(runner, db):
     assert "Region angelegt: kreis-soest (Kreis Soest)" in result.output
     region = db.session.scalar(select(Region).where(Region.slug == "kreis-soest"))
     assert (region.name, region.theme, region.description) == ("Kreis Soest", "Digitale Region", "Ländlicher Raum.")
-    assert actions(db) == [("region.created", None, {"slug": "kreis-soest"})]
+    assert actions(db) == [("region.created", None, {"slug": "kreis-soest", "via": "cli"})]
     listing = runner.invoke(args=["regions", "list"])
     assert listing.exit_code == 0
     assert "kreis-soest" in listing.output and "Kreis Soest" in listing.output and "Digitale Region" in listing.output
@@ -77,7 +77,7 @@ def test_update_changes_only_the_given_settings_and_audits_the_fields(runner, db
     assert "Region soest geändert: name, description" in result.output
     db.session.refresh(region)
     assert (region.name, region.theme, region.description) == ("Kreis Soest", "Mobilität", "Neu.")
-    assert actions(db) == [("region.updated", None, {"fields": ["name", "description"]})]
+    assert actions(db) == [("region.updated", None, {"fields": ["name", "description"], "via": "cli"})]
 
 
 def test_update_can_rename_the_slug_and_records_the_old_one(runner, db, create_region):
@@ -88,7 +88,7 @@ def test_update_can_rename_the_slug_and_records_the_old_one(runner, db, create_r
     assert result.exit_code == 0, result.output
     db.session.refresh(region)
     assert region.slug == "kreis-soest"
-    assert actions(db) == [("region.updated", None, {"fields": ["slug"], "old_slug": "soest"})]
+    assert actions(db) == [("region.updated", None, {"fields": ["slug"], "old_slug": "soest", "via": "cli"})]
 
 
 def test_update_refuses_a_slug_that_another_region_has(runner, db, create_region):

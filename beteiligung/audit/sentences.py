@@ -21,7 +21,7 @@ FIELD_LABELS = {
     "phase": _l("Phase"), "kind": _l("Art"), "consultation_id": _l("Beteiligung"), "template": _l("Vorlage"),
     "reason": _l("Begründung"), "resolution": _l("Entscheidung"), "comment_id": _l("Beitrag"),
     "merged_into": _l("zusammengeführt mit"), "plugin": _l("Erweiterung"), "slug": _l("Kurzname"),
-    "count": _l("Anzahl"), "name": _l("Name"),
+    "count": _l("Anzahl"), "name": _l("Name"), "theme": _l("Schwerpunkt"), "old_slug": _l("bisheriger Kurzname"),
 }
 PHASE_LABELS = {"collecting": _l("Sammeln"), "comparing": _l("Vergleichen")}
 TARGET_LABELS = {
@@ -84,7 +84,12 @@ class _Entry:
     def __init__(self, entry, target):
         self.entry, self.target = entry, target
         self.details = entry.details if isinstance(entry.details, dict) else {}
-        self.actor = entry.actor.pseudonym if entry.actor is not None else _("Ein gelöschtes Konto")
+        if entry.actor is not None:
+            self.actor = entry.actor.pseudonym
+        elif self.details.get("via") == "cli":
+            self.actor = _("Die Betriebsführung (Kommandozeile)")
+        else:
+            self.actor = _("Ein gelöschtes Konto")
         self.id = entry.target_id
         self.region = entry.region.name if entry.region is not None else None
 
@@ -160,6 +165,24 @@ def _moderator(e, added):
              user=user, region=region)
 
 
+def _region_admin(e, added):
+    user = e.target.pseudonym if e.target is not None else _("ein gelöschtes Konto")
+    region = e.region or "–"
+    if added:
+        return _("%(actor)s hat %(user)s zur Administration der Region „%(region)s“ hinzugefügt.", actor=e.actor,
+                 user=user, region=region)
+    return _("%(actor)s hat %(user)s aus der Administration der Region „%(region)s“ entfernt.", actor=e.actor,
+             user=user, region=region)
+
+
+def _region_updated(e):
+    fields = _fields(e.details)
+    if fields:
+        return _("%(actor)s hat die Einstellungen der Region „%(name)s“ geändert (%(fields)s).", actor=e.actor,
+                 name=e.title("name"), fields=fields)
+    return _("%(actor)s hat die Einstellungen der Region „%(name)s“ geändert.", actor=e.actor, name=e.title("name"))
+
+
 def _plugin(e, enabled):
     region = e.title("name") if e.target is not None else (e.region or f"#{e.id}")
     plugin = e.details.get("plugin") or "?"
@@ -199,6 +222,9 @@ SENTENCES = {
     "problem.pending": lambda e: _problem(e, "pending"),
     "region.created": lambda e: _("%(actor)s hat die Region „%(name)s“ angelegt.", actor=e.actor,
                                   name=e.title("name")),
+    "region.updated": _region_updated,
+    "region_admin.added": lambda e: _region_admin(e, True),
+    "region_admin.removed": lambda e: _region_admin(e, False),
     "moderator.added": lambda e: _moderator(e, True),
     "moderator.removed": lambda e: _moderator(e, False),
     "plugin.enabled": lambda e: _plugin(e, True),

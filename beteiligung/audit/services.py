@@ -6,7 +6,12 @@ from .models import AuditEntry
 
 
 def record(actor, action, target, region=None, **details):
-    """Write an audit entry for a moderation or administration act, in the caller's transaction."""
+    """Write an audit entry for a moderation or administration act, in the caller's transaction.
+
+    Without an actor the act comes from the command line (the operator); the entry says so, so that it reads
+    differently from an act of an account deleted since."""
+    if actor is None:
+        details.setdefault("via", "cli")
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,
