@@ -8,7 +8,7 @@ PLUGINS := $(wildcard plugins/*/setup.cfg)
 PLUGIN_DIRS := $(patsubst %/setup.cfg,%,$(PLUGINS))
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: run test install install-test migrate demo lint bench translations clean
+.PHONY: run test install install-test migrate demo lint bench translations clean package-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ test: install-test
 	else \
 		$(BIN)/python -m pytest -q; \
 	fi
+
+# Wheels of the core and every plugin, installed into a fresh virtualenv outside the checkout:
+# db upgrade, demo load and smoke requests (templates, migrations and catalogues come from the wheel).
+package-test: install-test
+	tests/packaging/wheel_install.sh
 
 lint: install-test
 	$(BIN)/ruff check .

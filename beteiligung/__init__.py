@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter
 
-from .config import ROOT, Config
+from .config import MIGRATIONS, TEMPLATES, TRANSLATIONS, Config
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from .ids import parse_id
 
@@ -71,7 +71,7 @@ UNKNOWN_ID = type("UnknownId", (), {"__repr__": lambda self: "UNKNOWN_ID"})()
 
 
 def create_app(config=None):
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter
 
     @app.url_value_preprocessor
@@ -95,11 +95,11 @@ def create_app(config=None):
         logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(ROOT / "beteiligung" / "translations"))
+                   default_translation_directories=str(TRANSLATIONS))
     limiter.init_app(app)
     cache.init_app(app)
 

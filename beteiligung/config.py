@@ -3,7 +3,20 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the checkout, when running from one
+
+
+def _bundled(name):
+    """``templates/`` or ``migrations/``: inside the installed package (a wheel carries them there,
+    see setup.py), else at the top level of the checkout (``make run``, editable installs)."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else ROOT / name
+
+
+TEMPLATES = _bundled("templates")
+MIGRATIONS = _bundled("migrations")
+TRANSLATIONS = PACKAGE / "translations"
 
 
 def _int(name, default):

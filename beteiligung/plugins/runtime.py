@@ -1,15 +1,20 @@
 """Wires the plugin registry into the app: loading, plugin pages per region, slots, hooks, migrations."""
 
+import logging
 import os
 from pathlib import Path
 
 from flask import abort, current_app, g, redirect, render_template, request
 from flask_babel import Domain
 from flask_babel import gettext as _
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from .. import __version__
+from ..extensions import db
 from .registry import PluginRegistry
+
+log = logging.getLogger("beteiligung.plugins")
 
 
 def get_registry(app=None):
@@ -47,6 +52,7 @@ def init_plugins(app):
 
     app.jinja_env.globals["render_slot"] = render_slot
     app.jinja_env.globals["plugin_navigation"] = navigation
+    app.jinja_env.globals["plugin_menu"] = menu
     install_translations(app, registry)
     for name in registry.plugins:
         # /<plugin>/ alone: the plugin's page in the region(s) where it is enabled.
@@ -75,6 +81,40 @@ def _plugin_migrations(config):
     return config
 
 
+def call_contained(hook, enabled, **kwargs):
+    """Call `hook` on the plugins named in `enabled`, each in its own SAVEPOINT; return their results.
+
+    Every hook that runs while a request (or a command) has a transaction open goes through here: a
+    plugin that raises, or whose SQL statement fails, loses its own writes (ROLLBACK TO SAVEPOINT)
+    and nothing else; the caller's writes (the citizen's comment, the ballot) and the other plugins'
+    writes stay, and the transaction is still usable on PostgreSQL. The failure is logged. Results
+    are ``[(plugin name, result), …]`` for the plugins that returned something, in the order of
+    ``PluginRegistry.call``.
+    """
+    registry = get_registry()
+    results = []
+    for impl in reversed(getattr(registry.manager.hook, hook).get_hookimpls()):
+        if impl.plugin_name not in enabled:
+            continue
+        savepoint = db.session.begin_nested()  # flushes the caller's pending changes first
+        try:
+            result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            if savepoint.is_active:
+                savepoint.commit()  # RELEASE SAVEPOINT; flushes the plugin's pending objects first
+            else:
+                log.error("Hook %s des Plugins %s hat die Transaktion beendet (commit/rollback); Plugins "
+                          "dürfen das nicht", hook, impl.plugin_name)
+        except Exception:  # noqa: BLE001 - a failing plugin must not break the platform
+            if db.session().get_nested_transaction() is savepoint:  # also when a failed flush deactivated it
+                savepoint.rollback()  # ROLLBACK TO SAVEPOINT: only this plugin's writes are undone
+            log.exception("Hook %s des Plugins %s ist fehlgeschlagen; seine Änderungen wurden verworfen",
+                          hook, impl.plugin_name)
+            continue
+        if result is not None:
+            results.append((impl.plugin_name, result))
+    return results
+
+
 def render_slot(slot, region, **context):
     """Jinja: ``{{ render_slot("consultation.aside", consultation.region, consultation=consultation) }}``.
 
@@ -90,7 +130,7 @@ def render_slot(slot, region, **context):
     if not enabled:
         return Markup("")
     parts = []
-    for name, result in registry.call("render_slot", enabled, slot=slot, context=context, region=region):
+    for name, result in call_contained("render_slot", enabled, slot=slot, context=context, region=region):
         try:
             priority, html = result
             # Plugin code is trusted like core code; it escapes user data itself (see hookspecs).
@@ -111,7 +151,7 @@ def notify(hook, region, **kwargs):
 
     enabled = enabled_names(region)
     if enabled:
-        registry.call(hook, enabled, region=region, **kwargs)
+        call_contained(hook, enabled, region=region, **kwargs)
 
 
 def refusals(hook, region, **kwargs):
@@ -122,7 +162,7 @@ def refusals(hook, region, **kwargs):
     from .services import enabled_names
 
     enabled = enabled_names(region)
-    return [str(message) for _name, message in registry.call(hook, enabled, region=region, **kwargs)
+    return [str(message) for _name, message in call_contained(hook, enabled, region=region, **kwargs)
             if message] if enabled else []
 
 
@@ -197,8 +237,35 @@ def navigation(region):
     enabled = enabled_names(region)
     if not enabled:
         return []
-    results = sorted(registry.call("navigation_entries", enabled, region=region), key=lambda item: item[0])
+    results = sorted(call_contained("navigation_entries", enabled, region=region), key=lambda item: item[0])
     return [entry for name, result in results for entry in _entries(name, result)]
+
+
+def page_region(context):
+    """The region a page belongs to, from its template context: ``nav_region`` when a view sets it,
+    the region of a plugin page (``g.region``), a ``region`` the page shows or was filtered by
+    (``?region=…``), or the region of the page's consultation or poll; else ``None``."""
+    from ..regions.models import Region
+
+    candidates = [context.get("nav_region"), g.get("region"), context.get("region")]
+    candidates += [getattr(context.get(name), "region", None) for name in ("consultation", "poll")]
+    return next((value for value in candidates if isinstance(value, Region)), None)
+
+
+@pass_context
+def menu(context):
+    """Jinja (base.html): ``(region, entries)`` for the main menu: the first (most important) entry of
+    each plugin enabled in the page's region (see ``page_region``); none on pages of no region. The
+    region's page lists all entries; the menu has room for few."""
+    if not get_registry().manager.hook.navigation_entries.get_hookimpls():
+        return None, []  # no query on any page when no loaded plugin names pages
+    region = page_region(context)
+    if region is None:
+        return None, []
+    first = {}
+    for entry in navigation(region):
+        first.setdefault(entry["plugin"], entry)
+    return region, list(first.values())
 
 
 def plugin_landing(plugin_name):
@@ -210,7 +277,7 @@ def plugin_landing(plugin_name):
     plugin = registry.plugins[plugin_name]
     choices = []
     for region in regions_with_plugin(plugin_name):
-        entries = [entry for name, result in registry.call("navigation_entries", {plugin_name}, region=region)
+        entries = [entry for name, result in call_contained("navigation_entries", {plugin_name}, region=region)
                    for entry in _entries(name, result)]
         if entries:
             choices.append((region, entries[0]))
