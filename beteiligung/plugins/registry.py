@@ -7,23 +7,27 @@ problem raises ``PluginError``. Loading reads no database.
 
 import importlib.util
 import logging
-import re
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pluggy
 from flask import Blueprint
 from jinja2 import ChoiceLoader, FileSystemLoader
-from marshmallow import ValidationError
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
+from ..polls.registry import (
+    NAME_PATTERN,
+    ContributionError,
+    PollTemplates,
+    QuestionTypes,
+    check_poll_templates,
+    check_question_types,
+)
 from . import hookspecs
 from .base import Plugin
-from .templates import PollTemplateSchema
 
 GROUP = "beteiligung.plugins"
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 log = logging.getLogger("beteiligung.plugins")
 
 
@@ -55,8 +59,9 @@ class PluginRegistry:
         self.failed = {}           # name -> message, for the admin page and `plugins list`
         self.slot_contributors = {}  # slot name -> {plugin names}
         self.blueprint_owner = {}  # blueprint name -> plugin name
-        self.poll_templates = {}   # "plugin:key" -> validated definition
-        self.question_types = {}   # "plugin.key" -> (QuestionType subclass, plugin name)
+        # The polls engine's registries, fed here as plugins load (polls.init_question_types installs them).
+        self.poll_templates = PollTemplates()   # "plugin:key" -> validated definition
+        self.question_types = QuestionTypes()   # core types and "plugin.key" types
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -97,8 +102,11 @@ class PluginRegistry:
         self._check_version(cls)
         tables = self._check_models(name, cls)
         try:
-            question_types = self._check_question_types(name, cls)
-            templates = self._check_poll_templates(name, cls, question_types)
+            try:
+                question_types = check_question_types(name, cls.question_types)
+                templates = check_poll_templates(name, cls.poll_templates, question_types)
+            except ContributionError as error:
+                raise PluginError(str(error)) from None
             self._check_folders(name, cls)
             blueprints = self._check_blueprints(name, cls)
             plugin = cls(name, self.app)
@@ -116,8 +124,8 @@ class PluginRegistry:
             self.blueprint_owner[blueprint.name] = name
         for slot in cls.slots:
             self.slot_contributors.setdefault(slot, set()).add(name)
-        self.poll_templates.update(templates)
-        self.question_types.update(question_types)
+        self.poll_templates.add(name, templates, plugin)
+        self.question_types.add_plugin_types(name, question_types)
         self.plugins[name] = plugin
         log.info("Plugin %s geladen", name)
 
@@ -151,48 +159,6 @@ class PluginRegistry:
         for table in tables:
             if table.metadata.tables.get(table.key) is table:
                 table.metadata.remove(table)
-
-    def _check_question_types(self, name, cls):
-        from ..polls.types import QuestionType
-
-        found = {}
-        types = cls.question_types
-        if not isinstance(types, dict):
-            raise PluginError("question_types muss ein dict {Schlüssel: Fragetyp-Klasse} sein.")
-        for key, type_cls in types.items():
-            if not (isinstance(key, str) and NAME_PATTERN.match(key)):
-                raise PluginError(f"Der Fragetyp-Schlüssel {key!r} muss aus Kleinbuchstaben, Ziffern und _ bestehen.")
-            if not (isinstance(type_cls, type) and issubclass(type_cls, QuestionType)):
-                raise PluginError(f"Fragetyp {key}: {type_cls!r} ist keine Unterklasse von plugin_api.QuestionType.")
-            if not (type_cls.label and type_cls.form_template and type_cls.result_template):
-                raise PluginError(f"Fragetyp {key}: label, form_template und result_template sind nötig.")
-            found[f"{name}.{key}"] = (type_cls, name)
-        return found
-
-    def _check_poll_templates(self, name, cls, question_types):
-        from ..polls.types import CORE_TYPES, DefinitionError
-
-        templates = {}
-        for definition in cls.poll_templates:
-            try:
-                data = PollTemplateSchema().load(definition)
-            except ValidationError as error:
-                raise PluginError(f"Ungültige Umfragevorlage {definition.get('key', '?')!r}: "
-                                  f"{error.messages}") from None
-            key = f"{name}:{data['key']}"
-            if key in templates:
-                raise PluginError(f"Die Umfragevorlage {key} ist doppelt.")
-            for question in data["questions"]:
-                type_cls = CORE_TYPES.get(question["type"]) or question_types.get(question["type"], (None,))[0]
-                if type_cls is None:
-                    raise PluginError(f"Umfragevorlage {key}: der Fragetyp {question['type']} ist weder ein "
-                                      f"Kerntyp noch einer dieses Plugins.")
-                try:
-                    type_cls().clean_definition(question)
-                except DefinitionError as error:
-                    raise PluginError(f"Umfragevorlage {key}, Frage „{question['text']}“: {error}") from None
-            templates[key] = dict(data, plugin=name)
-        return templates
 
     def _check_folders(self, name, cls):
         for attribute in ("template_folder", "migrations"):

@@ -1,11 +1,10 @@
 """Surveys and problem-definition polls: the engine that plugins contribute definitions and types to."""
 
+from .registry import install
+
 
 def init_question_types(app):
-    """One registry of question types per app: the core's and those of the loaded plugins."""
-    from .types import TypeRegistry
-
-    types = TypeRegistry()
-    for key, (cls, plugin) in app.extensions["beteiligung.plugins"].question_types.items():
-        types.add(key, cls, plugin)
-    app.extensions["beteiligung.question_types"] = types
+    """Install the app's registries of question types and poll templates (polls.registry), which the
+    plugin registry has fed with the loaded plugins' contributions."""
+    plugins = app.extensions["beteiligung.plugins"]
+    install(app, plugins.question_types, plugins.poll_templates)

@@ -11,6 +11,7 @@ from ..pagination import paginate
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug
 from . import services
+from .models import PollStatus, ProblemStatus
 from .schemas import (
     AccessCodesSchema,
     BallotSchema,
@@ -23,7 +24,7 @@ from .schemas import (
     problem_to_json,
 )
 
-FILTER_STATUSES = ("draft", "open", "closed")
+FILTER_STATUSES = tuple(PollStatus)
 
 
 def _write_limit():
@@ -200,7 +201,7 @@ def list_problems(poll_id):
     user = api_user()
     poll = services.get_poll(user, poll_id)
     status = request.args.get("status") or None
-    if status is not None and status not in ("pending", "approved", "rejected", "merged"):
+    if status is not None and status not in tuple(ProblemStatus):
         raise Invalid(_("Unbekannter Status."), {"status": [_("Erlaubt: pending, approved, rejected, merged")]})
     page = paginate(services.problems_of(user, poll, status), *page_args())
     return paged(page, [problem_to_json(problem) for problem in page.items])

@@ -7,7 +7,6 @@ The routes belong to the blueprint of ``views``; that module imports this one to
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..charts import qr_code
 from ..errors import DomainError
@@ -16,8 +15,9 @@ from ..forms import page_arg, show_error
 from ..pagination import paginate
 from . import services
 from .forms import CodeCountForm
-from .models import AccessCode
-from .views import _moderated_poll, bp
+from .manage_views import moderated_poll
+from .models import Audience
+from .views import bp
 
 CODES_PER_SHEET = 60  # one printed sheet (page of the sheet view): drawing a QR code takes a few ms
 
@@ -25,7 +25,7 @@ CODES_PER_SHEET = 60  # one printed sheet (page of the sheet view): drawing a QR
 @bp.route("/<int:poll_id>/zugangscodes", methods=["GET", "POST"])
 @login_required
 def access_codes(poll_id):
-    poll = _moderated_poll(poll_id)
+    poll = moderated_poll(poll_id)
     form = CodeCountForm()
     status = 200
     if form.validate_on_submit():
@@ -39,8 +39,7 @@ def access_codes(poll_id):
             return redirect(url_for(".access_codes", poll_id=poll.id), code=303)
     elif form.is_submitted():
         status = 422
-    codes = db.session.scalars(select(AccessCode).where(AccessCode.poll_id == poll.id)
-                               .order_by(AccessCode.id)).all()
+    codes = services.codes_of(poll)
     unused = sum(1 for code in codes if code.used_at is None)
     sheets = [(page, (page - 1) * CODES_PER_SHEET + 1, min(page * CODES_PER_SHEET, unused))
               for page in range(1, -(-unused // CODES_PER_SHEET) + 1)]
@@ -52,11 +51,10 @@ def access_codes(poll_id):
 @login_required
 def access_code_sheet(poll_id):
     """The unused codes as cards to cut out: no navigation, no messages, no help; a QR code per card."""
-    poll = _moderated_poll(poll_id)
-    if poll.audience == "accounts":
+    poll = moderated_poll(poll_id)
+    if poll.audience == Audience.ACCOUNTS:
         abort(404)
-    page = paginate(select(AccessCode).where(AccessCode.poll_id == poll.id, AccessCode.used_at.is_(None))
-                    .order_by(AccessCode.id), page_arg(), CODES_PER_SHEET)
+    page = paginate(services.unused_codes_query(poll), page_arg(), CODES_PER_SHEET)
     if page.page > page.pages:
         abort(404)
     cards = []

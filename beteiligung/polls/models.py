@@ -4,28 +4,79 @@ A ballot's answers are stored as rows of ``ballot_answers`` (one or more per ans
 so that results are aggregated by the database with one GROUP BY, whatever the number of ballots.
 """
 
+from enum import StrEnum
+
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..choices import one_of
 from ..extensions import db
 from ..timeutil import utcnow
 
-KINDS = ("survey", "problem_definition")
-AUDIENCES = ("accounts", "access_codes", "both")
-VISIBILITIES = ("live", "after_close", "moderators")
-STATES = ("draft", "open", "closed")
-PHASES = ("collecting", "comparing")
-PROBLEM_STATUSES = ("pending", "approved", "rejected", "merged")
+# The values of the polls' columns, one owner each. A member equals its string, so the database and
+# the JSON hold the same strings as before; the check constraints, schemas and services use these.
+
+
+class PollKind(StrEnum):
+    SURVEY = "survey"
+    PROBLEM_DEFINITION = "problem_definition"
+
+
+class PollStatus(StrEnum):
+    """A poll's stored state (what a moderator set) and its effective status (which follows its dates)."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Audience(StrEnum):
+    ACCOUNTS = "accounts"
+    ACCESS_CODES = "access_codes"
+    BOTH = "both"
+
+
+class ResultsVisibility(StrEnum):
+    LIVE = "live"
+    AFTER_CLOSE = "after_close"
+    MODERATORS = "moderators"
+
+
+class Phase(StrEnum):
+    """A problem-definition poll collects problems first, then compares pairs of them."""
+
+    COLLECTING = "collecting"
+    COMPARING = "comparing"
+
+
+class ProblemStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    MERGED = "merged"
+
+
+# Length limits (characters), one owner each: the columns, the services, the API schemas, the page
+# forms and the plugins' template schema use these.
+TITLE_MIN, TITLE_MAX = 3, 200
+DESCRIPTION_MAX = 5000
+QUESTIONS_MAX = 50
+QUESTION_TEXT_MIN, QUESTION_TEXT_MAX = 3, 500
+HELP_TEXT_MAX = 1000
+OPTION_MAX = 300
+PROBLEM_MIN, PROBLEM_MAX = 10, 500
+REASON_MIN, REASON_MAX = 3, 1000  # a moderator's reason for rejecting a problem
+TEMPLATE_KEY_MAX = 120  # "plugin:key"
 
 
 class Poll(db.Model):
     __tablename__ = "polls"
     __table_args__ = (
-        CheckConstraint("kind IN ('survey', 'problem_definition')", name="kind"),
-        CheckConstraint("state IN ('draft', 'open', 'closed')", name="state"),
-        CheckConstraint("audience IN ('accounts', 'access_codes', 'both')", name="audience"),
-        CheckConstraint("results_visibility IN ('live', 'after_close', 'moderators')", name="results_visibility"),
-        CheckConstraint("phase IN ('collecting', 'comparing')", name="phase"),
+        one_of("kind", PollKind),
+        one_of("state", PollStatus),
+        one_of("audience", Audience),
+        one_of("results_visibility", ResultsVisibility),
+        one_of("phase", Phase),
         Index("ix_polls_region_state", "region_id", "state"),
     )
 
@@ -33,19 +84,19 @@ class Poll(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="SET NULL"),
                                                         index=True)
-    kind: Mapped[str] = mapped_column(String(20), default="survey")
-    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=PollKind.SURVEY.value)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
     # The state a moderator set; the effective status also follows opens_at/closes_at (see status_at).
-    state: Mapped[str] = mapped_column(String(10), default="draft")
-    audience: Mapped[str] = mapped_column(String(20), default="accounts")
-    results_visibility: Mapped[str] = mapped_column(String(20), default="after_close")
+    state: Mapped[str] = mapped_column(String(10), default=PollStatus.DRAFT.value)
+    audience: Mapped[str] = mapped_column(String(20), default=Audience.ACCOUNTS.value)
+    results_visibility: Mapped[str] = mapped_column(String(20), default=ResultsVisibility.AFTER_CLOSE.value)
     # Problem-definition polls: collecting problems first, then comparing pairs of them.
-    phase: Mapped[str] = mapped_column(String(20), default="collecting")
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.COLLECTING.value)
     opens_at: Mapped[object | None] = mapped_column(db.DateTime)
     closes_at: Mapped[object | None] = mapped_column(db.DateTime)
     # "plugin:key" of the template the poll was made from, if any.
-    template: Mapped[str | None] = mapped_column(String(120))
+    template: Mapped[str | None] = mapped_column(String(TEMPLATE_KEY_MAX))
     ballot_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, index=True)
@@ -59,14 +110,14 @@ class Poll(db.Model):
 
     def status_at(self, now):
         """draft, open or closed: a draft with opens_at opens by itself, an open poll closes at closes_at."""
-        if self.state == "closed":
-            return "closed"
-        started = self.state == "open" or (self.opens_at is not None and now >= self.opens_at)
+        if self.state == PollStatus.CLOSED:
+            return PollStatus.CLOSED
+        started = self.state == PollStatus.OPEN or (self.opens_at is not None and now >= self.opens_at)
         if not started:
-            return "draft"
+            return PollStatus.DRAFT
         if self.closes_at is not None and now >= self.closes_at:
-            return "closed"
-        return "open"
+            return PollStatus.CLOSED
+        return PollStatus.OPEN
 
     @property
     def status(self):
@@ -84,7 +135,7 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # A core type (single_choice, …) or "<plugin>.<type>".
     type: Mapped[str] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(String(QUESTION_TEXT_MAX))
     help_text: Mapped[str] = mapped_column(Text, default="")
     required: Mapped[bool] = mapped_column(default=False)
     allow_other: Mapped[bool] = mapped_column(default=False)
@@ -106,7 +157,7 @@ class Option(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("poll_questions.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    label: Mapped[str] = mapped_column(String(300))
+    label: Mapped[str] = mapped_column(String(OPTION_MAX))
 
     question = relationship("Question", back_populates="options")
 
@@ -161,7 +212,7 @@ class Answer(db.Model):
 class Problem(db.Model):
     __tablename__ = "poll_problems"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'merged')", name="status"),
+        one_of("status", ProblemStatus),
         Index("ix_poll_problems_poll_status", "poll_id", "status"),
     )
 
@@ -170,7 +221,7 @@ class Problem(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     access_code_id: Mapped[int | None] = mapped_column(ForeignKey("poll_access_codes.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=ProblemStatus.PENDING.value)
     reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("poll_problems.id", ondelete="SET NULL"))
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)

@@ -7,25 +7,22 @@ The routes belong to the blueprint of ``views``; that module imports this one to
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..errors import DomainError, Invalid
 from ..extensions import db, limiter
 from ..policy import can_moderate
 from . import services
 from .forms import AccessCodeForm, ProblemForm
-from .models import AccessCode, Problem
+from .models import Audience, Phase, PollKind, PollStatus, ProblemStatus
 from .types import form_id
 from .views import bp
 
 
 def participant_for(poll):
     """The page's participant: the access code entered for this poll, else the signed-in account."""
-    code_id = session.get("poll_codes", {}).get(str(poll.id))
-    if code_id is not None:
-        code = db.session.get(AccessCode, code_id)
-        if code is not None and code.poll_id == poll.id:
-            return services.Participant(code=code)
+    code = services.code_of_session(poll, session.get("poll_codes", {}).get(str(poll.id)))
+    if code is not None:
+        return services.Participant(code=code)
     return services.Participant(user=current_user if current_user.is_authenticated else None)
 
 
@@ -34,7 +31,7 @@ def _code_from_link(poll):
 
     Only shown in the form: nothing is checked, redeemed or stored until the person submits it.
     """
-    if poll.audience == "accounts":
+    if poll.audience == Audience.ACCOUNTS:
         return ""
     code = services.normalise_code(request.args.get("code", ""))
     if len(code) != 8 or any(ch not in services.CODE_ALPHABET for ch in code):
@@ -47,23 +44,22 @@ def _show(poll, errors=None, values=None, status=200, code=""):
     moderator = can_moderate(current_user, poll.region)
     context = {"poll": poll, "who": who, "moderator": moderator, "errors": errors or {},
                "values": values, "types": services.question_types(),
-               "taken_part": services.has_taken_part(who, poll) if poll.kind == "survey" else False,
+               "taken_part": services.has_taken_part(who, poll) if poll.kind == PollKind.SURVEY else False,
                "results_visible": services.can_see_results(current_user, poll),
                "code_form": AccessCodeForm(formdata=None, data={"code": code})}
-    if poll.kind == "problem_definition":
-        context["problems"] = db.session.scalars(services.problems_of(current_user, poll, "approved")).all()
+    if poll.kind == PollKind.PROBLEM_DEFINITION:
+        context["problems"] = db.session.scalars(services.problems_of(current_user, poll, ProblemStatus.APPROVED)).all()
         context["problem_form"] = ProblemForm(formdata=None)
         context["pair"] = None
         context["mine"] = services.problems_submitted_by(who, poll)
-        if poll.status == "open" and poll.phase == "comparing" and who.known:
+        if poll.status == PollStatus.OPEN and poll.phase == Phase.COMPARING and who.known:
             try:
                 context["pair"] = services.next_pair(who, poll)
                 context["progress"] = services.comparison_progress(who, poll)
             except DomainError as error:
                 context["pair_refusal"] = error.message
         if moderator:
-            context["pending"] = db.session.scalar(select(func.count()).select_from(Problem).where(
-                Problem.poll_id == poll.id, Problem.status == "pending"))
+            context["pending"] = services.pending_count(poll)
     return render_template("polls/show.html", **context), status
 
 
@@ -120,9 +116,9 @@ def enter_code(poll_id):
             code = services.code_for(form.code.data)
             if code.poll_id != poll.id:
                 raise Invalid(_("Dieser Zugangscode gilt für eine andere Umfrage."))
-            if poll.audience == "accounts":
+            if poll.audience == Audience.ACCOUNTS:
                 raise Invalid(_("An dieser Umfrage nehmen nur angemeldete Personen teil."))
-            if code.used_at is not None and poll.kind == "survey":
+            if code.used_at is not None and poll.kind == PollKind.SURVEY:
                 raise Invalid(_("Dieser Zugangscode wurde bereits verwendet."))
         except DomainError as error:
             flash(error.message, "error")

@@ -4,9 +4,20 @@ from flask import url_for
 from marshmallow import fields, validate
 
 from ..api.fields import GermanSchema, id_field, non_empty, strict_int
+from ..choices import values
 from ..timeutil import isoformat
-from .models import AUDIENCES, KINDS, PHASES, PROBLEM_STATUSES, VISIBILITIES
-from .services import PROBLEM_MAX, PROBLEM_MIN
+from .models import (
+    PROBLEM_MAX,
+    PROBLEM_MIN,
+    QUESTIONS_MAX,
+    TEMPLATE_KEY_MAX,
+    Audience,
+    Phase,
+    PollKind,
+    ProblemStatus,
+    ResultsVisibility,
+)
+from .services.codes import CODES_PER_REQUEST
 
 
 class QuestionSchema(GermanSchema):
@@ -21,28 +32,29 @@ class QuestionSchema(GermanSchema):
 
 class PollCreateSchema(GermanSchema):
     region = fields.String(required=True)
-    template = fields.String(load_default=None, validate=validate.Length(max=120))
+    template = fields.String(load_default=None, validate=validate.Length(max=TEMPLATE_KEY_MAX))
     title = fields.String(load_default=None)
     description = fields.String(load_default=None)
-    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    kind = fields.String(load_default=None, validate=validate.OneOf(values(PollKind)))
     consultation_id = id_field(load_default=None, allow_none=True)
-    audience = fields.String(load_default=None, validate=validate.OneOf(AUDIENCES))
-    results_visibility = fields.String(load_default=None, validate=validate.OneOf(VISIBILITIES))
+    audience = fields.String(load_default=None, validate=validate.OneOf(values(Audience)))
+    results_visibility = fields.String(load_default=None, validate=validate.OneOf(values(ResultsVisibility)))
     opens_at = fields.DateTime(load_default=None, allow_none=True)
     closes_at = fields.DateTime(load_default=None, allow_none=True)
-    questions = fields.List(fields.Nested(QuestionSchema), load_default=None, validate=validate.Length(max=50))
+    questions = fields.List(fields.Nested(QuestionSchema), load_default=None,
+                            validate=validate.Length(max=QUESTIONS_MAX))
 
 
 class PollPatchSchema(GermanSchema):
     title = fields.String()
     description = fields.String()
     consultation_id = id_field(allow_none=True)
-    audience = fields.String(validate=validate.OneOf(AUDIENCES))
-    results_visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
-    phase = fields.String(validate=validate.OneOf(PHASES))
+    audience = fields.String(validate=validate.OneOf(values(Audience)))
+    results_visibility = fields.String(validate=validate.OneOf(values(ResultsVisibility)))
+    phase = fields.String(validate=validate.OneOf(values(Phase)))
     opens_at = fields.DateTime(allow_none=True)
     closes_at = fields.DateTime(allow_none=True)
-    questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=50))
+    questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=QUESTIONS_MAX))
 
 
 class AnswerSchema(GermanSchema):
@@ -55,7 +67,8 @@ class BallotSchema(GermanSchema):
 
 
 class AccessCodesSchema(GermanSchema):
-    count = strict_int(required=True, validate=validate.Range(min=1, max=500, error="1 bis 500."))
+    count = strict_int(required=True, validate=validate.Range(min=1, max=CODES_PER_REQUEST,
+                                                              error=f"1 bis {CODES_PER_REQUEST}."))
 
 
 class ProblemSchema(GermanSchema):
@@ -63,7 +76,8 @@ class ProblemSchema(GermanSchema):
 
 
 class ProblemPatchSchema(GermanSchema):
-    status = fields.String(required=True, validate=validate.OneOf(PROBLEM_STATUSES[1:]))
+    # A moderator's decision: every status but the one a problem starts with.
+    status = fields.String(required=True, validate=validate.OneOf(values(ProblemStatus)[1:]))
     reason = fields.String(load_default=None, allow_none=True)
     merged_into = id_field(load_default=None, allow_none=True)
 
@@ -93,7 +107,7 @@ def poll_to_json(poll, with_questions=True):
         "total_ballots": poll.ballot_count, "created_at": isoformat(poll.created_at),
         "url": url_for("polls.show", poll_id=poll.id, _external=True),
     }
-    if poll.kind == "problem_definition":
+    if poll.kind == PollKind.PROBLEM_DEFINITION:
         data["phase"] = poll.phase
     if with_questions:
         data["questions"] = [question_to_json(question) for question in poll.questions]
@@ -103,6 +117,6 @@ def poll_to_json(poll, with_questions=True):
 def problem_to_json(problem, moderator=False):
     data = {"id": problem.id, "poll_id": problem.poll_id, "text": problem.text, "status": problem.status,
             "merged_into": problem.merged_into_id, "created_at": isoformat(problem.created_at)}
-    if problem.status in ("rejected", "merged"):
+    if problem.status in (ProblemStatus.REJECTED, ProblemStatus.MERGED):
         data["reason"] = problem.reason
     return data
