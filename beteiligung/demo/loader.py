@@ -7,12 +7,13 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..accounts.services import assign_moderator, register_user
 from ..comments.models import Comment, CommentVote
-from ..consultations.models import Consultation
+from ..consultations.models import Consultation, ConsultationStatus
 from ..consultations.services import sync_sections
 from ..extensions import db
 from ..plugins.runtime import get_registry, notify
 from ..plugins.services import enable_plugin, enabled_by_region
 from ..regions.models import Region
+from ..regions.services import get_region_by_slug
 from ..timeutil import utcnow
 from .content import CITIZENS, CONSULTATIONS, REGIONS
 from .polls import load_polls, load_template_polls
@@ -43,7 +44,7 @@ def _account(email, pseudonym, password, role="citizen"):
 
 
 def _dates(state, index, now):
-    if state == "closed":
+    if state == ConsultationStatus.CLOSED:
         return now - timedelta(days=70 + index), now - timedelta(days=10 + index)
     return now - timedelta(days=14 + index), now + timedelta(days=30 + 7 * index)
 
@@ -74,15 +75,24 @@ def _add_comments(items, consultation, users, moderator, now, parent=None, count
 
 
 def _enable_home_plugins(regions):
-    """Enable every loaded plugin in its home region, where that region exists (once)."""
+    """Enable every loaded plugin in its home region, where that region exists (once).
+
+    Returns (how many were enabled, a German line for each plugin whose home region is missing).
+    """
     enabled = enabled_by_region()
-    count = 0
+    count, missing = 0, []
     for name, plugin in get_registry().plugins.items():
-        region = regions.get(plugin.home_region)
-        if region is not None and name not in enabled.get(region.id, set()):
+        slug = plugin.home_region
+        if not slug:
+            continue
+        region = regions.get(slug) or get_region_by_slug(slug)
+        if region is None:
+            missing.append(f"Plugin „{name}“: die Heimatregion „{slug}“ gibt es nicht; das Plugin wurde nicht "
+                           f"aktiviert (Region anlegen, dann erneut laden).")
+        elif name not in enabled.get(region.id, set()):
             enable_plugin(None, region, name)
             count += 1
-    return count
+    return count, missing
 
 
 def load_demo():
@@ -114,8 +124,8 @@ def load_demo():
             continue
         opens_at, closes_at = _dates(data["state"], index, now)
         consultation = Consultation(region=region, title=data["title"], summary=data["summary"], body=data["body"],
-                                    published=data["state"] != "draft", opens_at=opens_at, closes_at=closes_at,
-                                    created_by_id=moderators[data["region"]].id,
+                                    published=data["state"] != ConsultationStatus.DRAFT, opens_at=opens_at,
+                                    closes_at=closes_at, created_by_id=moderators[data["region"]].id,
                                     created_at=now - timedelta(days=20 - index))
         db.session.add(consultation)
         sync_sections(consultation)
@@ -127,7 +137,7 @@ def load_demo():
         created["consultations"] += 1
         created["comments"] += counter[0]
     db.session.flush()
-    created["plugins"] = _enable_home_plugins(regions)
+    created["plugins"], missing_regions = _enable_home_plugins(regions)
     created["polls"] = load_polls(regions, moderators, list(users.values()))
     for slug, region in regions.items():
         notify("demo_data", region, moderator=moderators[slug])
@@ -136,6 +146,7 @@ def load_demo():
              f"{created['comments']} Beiträge und {created['polls']} Umfragen neu angelegt, "
              f"{created['plugins']} Plugins in ihrer Region "
              "aktiviert (vorhandene bleiben unverändert).",
+             *missing_regions,
              "Demo-Zugänge (nur für die lokale Erprobung):"]
     lines += [f"  {role:<10} {email:<42} {password}" for role, email, password in credentials()]
     return "\n".join(lines)
