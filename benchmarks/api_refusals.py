@@ -15,13 +15,14 @@ A measurement, not a test: it exits 0 whatever the times are.
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
+from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import markdown_table, scratch_app, seed_region  # noqa: E402  (benchmarks/harness.py)
 
 
 def main():
@@ -29,40 +30,33 @@ def main():
     parser.add_argument("--calls", type=int, default=5)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from beteiligung import create_app
-    from beteiligung.accounts.services import assign_moderator, issue_token, register_user
+    from beteiligung.accounts.services import issue_token, register_user
     from beteiligung.extensions import db
     from beteiligung.polls.models import Poll
     from beteiligung.polls.services import build_questions
-    from beteiligung.regions.models import Region
     from beteiligung.testing.fixtures import SAMPLE_QUESTIONS
     from beteiligung.timeutil import utcnow
 
-    folder = tempfile.mkdtemp(prefix="beteiligung-refusals-")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "PASSWORD_HASH_FAST": True,
-                      "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(folder, "bench.db"),
-                      "RATELIMIT_ENABLED": False, "BETEILIGUNG_PLUGINS": "", "CACHE_TYPE": "SimpleCache"})
-    app.instance_path = folder
-    with app.app_context():
-        upgrade(revision="heads")
-        region = Region(slug="bench", name="Bench", theme="Digitale Daten", description="")
-        db.session.add(region)
-        citizen = register_user("citizen@example.org", "richtig-geheim-42", "Bürgerin", accepted_terms=True)
-        moderator = register_user("mod@example.org", "richtig-geheim-42", "Moderation", accepted_terms=True,
-                                  role="moderator")
-        assign_moderator(moderator, region)
-        errors = {}
-        poll = Poll(region=region, kind="survey", title="Bench", description="", audience="accounts",
-                    results_visibility="live", phase="collecting", state="open", opened_at=utcnow())
-        poll.questions = build_questions(region, SAMPLE_QUESTIONS, errors)
-        db.session.add(poll)
-        db.session.commit()
-        citizen_token, moderator_token = issue_token(citizen, days=1), issue_token(moderator, days=1)
-        db.session.commit()
-        poll_id, question_id = poll.id, poll.questions[0].id
+    with scratch_app(prefix="beteiligung-refusals-") as app:
+        with app.app_context():
+            region, moderator = seed_region(slug="bench", name="Bench", description="",
+                                            moderator_email="mod@example.org", moderator_password="richtig-geheim-42",
+                                            moderator_pseudonym="Moderation")
+            citizen = register_user("citizen@example.org", "richtig-geheim-42", "Bürgerin", accepted_terms=True)
+            errors = {}
+            poll = Poll(region=region, kind="survey", title="Bench", description="", audience="accounts",
+                        results_visibility="live", phase="collecting", state="open", opened_at=utcnow())
+            poll.questions = build_questions(region, SAMPLE_QUESTIONS, errors)
+            db.session.add(poll)
+            db.session.commit()
+            citizen_token, moderator_token = issue_token(citizen, days=1), issue_token(moderator, days=1)
+            db.session.commit()
+            poll_id, question_id = poll.id, poll.questions[0].id
+        measure_refusals(app, args.calls, poll_id, question_id, citizen_token, moderator_token)
 
+
+def measure_refusals(app, calls, poll_id, question_id, citizen_token, moderator_token):
+    """POST each expensive bad body `calls` times (in process) and print the median time of its refusal."""
     client = app.test_client()
     tiny = {"question_id": question_id, "value": 1}
     answers = [tiny] * 36_000
@@ -76,17 +70,17 @@ def main():
         ("ballot, 7,000 answers", f"/api/v1/polls/{poll_id}/ballots", citizen_token, fits),
         ("poll, 5,000 questions", "/api/v1/polls", moderator_token, poll_body),
     ]
-    print("| body | bytes | status | median ms |")
-    print("| --- | ---: | ---: | ---: |")
+    rows = []
     for name, url, token, body in cases:
         times, status = [], None
-        for _ in range(args.calls):
+        for _ in range(calls):
             start = time.perf_counter()
             response = client.post(url, data=body, content_type="application/json",
                                    headers={"Authorization": f"Bearer {token}"})
             times.append(time.perf_counter() - start)
             status = response.status_code
-        print(f"| {name} | {len(body):,} | {status} | {statistics.median(times) * 1000:.1f} |")
+        rows.append((name, f"{len(body):,}", status, f"{statistics.median(times) * 1000:.1f}"))
+    markdown_table([("body", "l"), ("bytes", "r"), ("status", "r"), ("median ms", "r")], rows)
 
 
 if __name__ == "__main__":

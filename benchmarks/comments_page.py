@@ -26,49 +26,52 @@ non-zero only when the benchmark itself could not run).
 """
 
 import argparse
-import contextlib
-import http.client
 import json
 import os
 import platform
 import random
-import re
-import resource
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-HOST = "127.0.0.1"
-SECRET_KEY = "benchmark-secret-key-not-for-production"
-PG_DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432"
+from harness import (  # noqa: E402  (benchmarks/harness.py: setup, timing, counting, printing)
+    HOST,
+    NO_CACHE,
+    PG_DEFAULT_URL,
+    ROOT,
+    WORKERS,
+    Server,
+    choose_generator,
+    count_queries,
+    create_database,
+    disturbance_warning,
+    http_get,
+    local_postgres,
+    make_app,
+    measure,
+    run_migrations,
+    seed_region,
+    server_env,
+    verdict,
+    write_json,
+)
+
 PG_DATABASE = "beteiligung_bench"
-WORKERS = 2
-STARTUP_TIMEOUT = 60.0  # seconds a gunicorn server may take to answer its first request
-WARMUP_REQUESTS = 50  # sequential requests before each measurement (templates compiled, pools filled)
-OTHER_CPU_WARNING = 0.10  # share of the CPUs used by other processes above which the report warns
-MAX_REQUESTS = 2_000_000  # upper bound for the Python load generator, whatever the duration
 
 # The targets of issue 2 ("Measure and report").
 TARGET_API_RATIO = 0.25
 TARGET_PAGE_RATIO = 0.15
 TARGET_MAX_QUERIES = 10
 
-# The real app with its rendering cache switched off: what every request costs when the cache misses
-# (after each new comment, vote or moderation act, and in each worker once). An unknown setting is
-# ignored, so this still works if the app has no cache.
-NO_CACHE = {"CACHE_TYPE": "NullCache"}
+# The real app with its rendering cache switched off (harness.NO_CACHE): what every request costs when
+# the cache misses (after each new comment, vote or moderation act, and in each worker once). An
+# unknown setting is ignored, so this still works if the app has no cache.
 NO_CACHE_APP = f'''\
 """Beteiligung with the cache off, for the benchmark."""
 
@@ -297,47 +300,6 @@ def build_comments(rng, n_comments, n_citizens, moderator, n_sections, start, en
 # --------------------------------------------------------------------------------------------
 
 
-def create_database(kind, workdir, pg_url):
-    """A fresh, empty database; returns its SQLAlchemy URL."""
-    if kind == "sqlite":
-        return "sqlite:///" + str(Path(workdir) / "bench.db")
-    from sqlalchemy import create_engine, text
-
-    base = pg_url.rstrip("/")
-    engine = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    finally:
-        engine.dispose()
-    return f"{base}/{PG_DATABASE}"
-
-
-def server_env(database_url, pythonpath=None):
-    env = dict(os.environ)
-    env.update({"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "PYTHONUNBUFFERED": "1"})
-    env.pop("FLASK_APP", None)
-    if pythonpath:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
-    return env
-
-
-def run_migrations(database_url):
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
-                            env=server_env(database_url), capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        raise RuntimeError(f"flask db upgrade failed:\n{result.stdout}\n{result.stderr}")
-
-
-def make_app(database_url, **overrides):
-    from beteiligung import create_app
-
-    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY}
-    config.update(overrides)
-    return create_app(config)
-
-
 def _insert_comments(db, Comment, consultation, nodes, sections):
     """Bulk-insert the tree level by level (a reply needs its parent's id); returns nothing."""
     from sqlalchemy import insert
@@ -371,12 +333,11 @@ def load_data(database_url, n_comments, n_users, seed):
     from sqlalchemy import func, insert, select, text
 
     from beteiligung.accounts.models import User
-    from beteiligung.accounts.services import assign_moderator, register_user
+    from beteiligung.accounts.services import register_user
     from beteiligung.comments.models import Comment, CommentVote
     from beteiligung.consultations.models import Consultation
     from beteiligung.consultations.services import sync_sections
     from beteiligung.extensions import db
-    from beteiligung.regions.models import Region
     from beteiligung.timeutil import utcnow
 
     rng = random.Random(seed)
@@ -384,13 +345,7 @@ def load_data(database_url, n_comments, n_users, seed):
     app = make_app(database_url, PASSWORD_HASH_FAST=True)
     with app.app_context():
         now = utcnow()
-        region = Region(slug="gelsenkirchen", name="Gelsenkirchen", theme="Digitale Daten",
-                        description="Offene Daten, Dashboards, Datensouveränität.")
-        db.session.add(region)
-        db.session.flush()
-        moderator = register_user("moderation@gelsenkirchen.example", "moderation-geheim-42", "Stadt Gelsenkirchen",
-                                  accepted_terms=True, role="moderator")
-        assign_moderator(moderator, region)
+        region, moderator = seed_region()
         users, taken = [], set()
         for i in range(n_users - 1):
             while True:
@@ -454,39 +409,6 @@ def load_data(database_url, n_comments, n_users, seed):
 # --------------------------------------------------------------------------------------------
 
 
-def count_queries(database_url, paths, **overrides):
-    """{path: (status, [statements])} of one request each, after one warm-up request.
-
-    The requests run outside any app context of ours, so that each gets its own app context and
-    database session, as under gunicorn (a shared session would answer some queries from its
-    identity map and hide them).
-    """
-    from sqlalchemy import event
-
-    from beteiligung.extensions import db
-
-    app = make_app(database_url, **overrides)
-    client = app.test_client()
-    with app.app_context():
-        engine = db.engine
-    statements, results = [], {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        for path in paths:
-            client.get(path)  # warm-up: templates compiled, a connection in the pool
-            statements.clear()
-            response = client.get(path)
-            results[path] = (response.status_code, list(statements))
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        engine.dispose()
-    return results
-
-
 def profile_requests(database_url, paths, n=50):
     """Where the time goes in process, without the cache: pyinstrument when importable, else cProfile."""
     app = make_app(database_url, **NO_CACHE)
@@ -522,276 +444,8 @@ def profile_requests(database_url, paths, n=50):
 
 
 # --------------------------------------------------------------------------------------------
-# gunicorn
-# --------------------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def http_get(port, path, timeout=5.0):
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-class Server:
-    """A gunicorn master with WORKERS sync workers on 127.0.0.1; always stopped by stop()."""
-
-    def __init__(self, name, app_spec, cwd, env, logdir):
-        self.name, self.port = name, free_port()
-        self.log_path = Path(logdir) / f"gunicorn-{name}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop())
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
-               "--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--chdir", str(cwd), app_spec]
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, path):
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn ({self.name}) exited with {self.proc.returncode}:\n{self.log_tail()}")
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                status, _ = http_get(self.port, path, timeout=2.0)
-                if status < 500:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn ({self.name}) did not answer within {STARTUP_TIMEOUT:.0f} s:\n"
-                           f"{self.log_tail()}")
-
-    def log_tail(self, lines=30):
-        self._log.flush()
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log.close()
-
-
-# --------------------------------------------------------------------------------------------
-# Load generators
-# --------------------------------------------------------------------------------------------
-
-_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _wrk_ms(value):
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
-    if not match:
-        raise ValueError(f"unexpected wrk latency {value!r}")
-    return float(match.group(1)) * _WRK_UNITS[match.group(2)]
-
-
-def parse_wrk(output):
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
-    total = re.search(r"(\d+) requests in", output)
-    if not (rps and p50 and p99 and total):
-        raise RuntimeError(f"could not read wrk's output:\n{output}")
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = int(non_2xx.group(1)) if non_2xx else 0
-    # Sync workers close every connection after the response; wrk counts those as read errors,
-    # which are no failed requests. Only connect errors and timeouts count here.
-    if socket_errors:
-        errors += int(socket_errors.group(1)) + int(socket_errors.group(4))
-    return {"rps": float(rps.group(1)), "p50_ms": _wrk_ms(p50.group(1)), "p99_ms": _wrk_ms(p99.group(1)),
-            "requests": int(total.group(1)), "errors": errors}
-
-
-def run_wrk(port, path, seconds, connections):
-    threads = max(1, min(2, connections))
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", f"http://{HOST}:{port}{path}"]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
-    return parse_wrk(result.stdout)
-
-
-def percentile(sorted_values, fraction):
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
-    return sorted_values[rank - 1]
-
-
-def run_python(port, path, seconds, connections, request_for=None, expected=200, timeout=10):
-    """`connections` threads, each with one keep-alive connection (reopened when the server closes it).
-
-    By default each sends `GET path` (at most MAX_REQUESTS in all); `request_for(slot, n)` may give
-    the n-th request of a thread instead, as `(method, path, body, headers)`, or None to stop it.
-    A response other than `expected` counts as an error; the answers are counted by status.
-    """
-    per_thread = MAX_REQUESTS // connections
-    if request_for is None:
-        def request_for(slot, n):
-            return ("GET", path, None, {}) if n < per_thread else None
-    results = [None] * connections
-    statuses, lock = {}, threading.Lock()
-    start_gate = threading.Barrier(connections + 1)
-    deadline_box = []
-
-    def worker(slot):
-        latencies, errors = [], 0
-        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-        start_gate.wait()
-        deadline = deadline_box[0]
-        try:
-            n = 0
-            while (request := request_for(slot, n)) is not None:
-                n += 1
-                t0 = time.perf_counter()
-                if t0 >= deadline:
-                    break
-                method, url, body, headers = request
-                try:
-                    conn.request(method, url, body=body, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    if response.will_close:
-                        conn.close()
-                except (OSError, http.client.HTTPException):
-                    errors += 1
-                    conn.close()
-                    continue
-                latencies.append(time.perf_counter() - t0)
-                with lock:
-                    statuses[response.status] = statuses.get(response.status, 0) + 1
-                if response.status != expected:
-                    errors += 1
-        finally:
-            conn.close()
-            results[slot] = (latencies, errors)
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
-    for t in threads:
-        t.start()
-    began = time.perf_counter()
-    deadline_box.append(began + seconds)
-    start_gate.wait()
-    for t in threads:
-        t.join(timeout=seconds + 30 + timeout)
-    elapsed = time.perf_counter() - began
-    latencies = sorted(x * 1000 for r in results if r for x in r[0])
-    errors = sum(r[1] for r in results if r)
-    return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.50),
-            "p99_ms": percentile(latencies, 0.99), "requests": len(latencies), "errors": errors,
-            "statuses": statuses}
-
-
-class CpuMeter:
-    """How much of the machine's CPU time went to processes other than this benchmark's (Linux only).
-
-    Ours are this process, its descendants (gunicorn, wrk) and processes named in `also_ours` (the
-    local PostgreSQL server, which works for the benchmark). Other work on the machine (a test run,
-    a build) lowers the figures; the report flags it.
-    """
-
-    def __init__(self, also_ours=()):
-        self.available = os.path.exists("/proc/stat")
-        self.also_ours = set(also_ours)
-
-    @staticmethod
-    def _total_and_busy():
-        with open("/proc/stat") as f:
-            values = [int(v) for v in f.readline().split()[1:]]
-        idle = values[3] + (values[4] if len(values) > 4 else 0)
-        return sum(values), sum(values) - idle
-
-    def _ours(self):
-        """CPU ticks of our processes (see the class) and of this process's reaped children."""
-        stats = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    head, tail = f.read().rsplit(")", 1)
-            except (OSError, ValueError):
-                continue
-            fields = tail.split()
-            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]), head.split("(", 1)[-1])
-        children = {}
-        for pid, (ppid, _, _) in stats.items():
-            children.setdefault(ppid, []).append(pid)
-        ours = {pid for pid, (_, _, name) in stats.items() if name in self.also_ours}
-        frontier = [os.getpid()]
-        while frontier:
-            pid = frontier.pop()
-            ours.add(pid)
-            frontier.extend(child for child in children.get(pid, ()) if child not in ours)
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (sum(stats[pid][1] for pid in ours if pid in stats)
-                + round((usage.ru_utime + usage.ru_stime) * os.sysconf("SC_CLK_TCK")))
-
-    def start(self):
-        if self.available:
-            self._start = (*self._total_and_busy(), self._ours())
-
-    def other_share(self):
-        """The share of all CPU time since start() used by other processes, or None."""
-        if not self.available:
-            return None
-        total, busy = self._total_and_busy()
-        d_total = total - self._start[0]
-        other = (busy - self._start[1]) - (self._ours() - self._start[2])
-        return max(0.0, other / d_total) if d_total > 0 else None
-
-
-def wait_quiet(max_wait):
-    """Wait (at most max_wait seconds) until other processes use less than OTHER_CPU_WARNING of the CPUs."""
-    meter = CpuMeter()
-    if not meter.available or max_wait <= 0:
-        return
-    deadline = time.monotonic() + max_wait
-    announced = False
-    while time.monotonic() < deadline:
-        meter.start()
-        time.sleep(1.0)
-        share = meter.other_share()
-        if share is None or share < OTHER_CPU_WARNING:
-            return
-        if not announced:
-            print(f"  (other processes use {share:.0%} of the CPUs; waiting up to {max_wait:g} s for quiet)")
-            announced = True
-
-
-def measure(server, path, seconds, generator, connections, quiet_wait=0, also_ours=()):
-    for _ in range(WARMUP_REQUESTS):
-        http_get(server.port, path)
-    wait_quiet(quiet_wait)
-    meter = CpuMeter(also_ours)
-    meter.start()
-    if generator == "wrk":
-        result = run_wrk(server.port, path, seconds, connections)
-    else:
-        result = run_python(server.port, path, seconds, connections)
-    result["other_cpu"] = meter.other_share()
-    return result
-
-
-# --------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------
-
-
-def verdict(ok):
-    return "met" if ok else "NOT MET"
 
 
 def report(results):
@@ -830,9 +484,9 @@ def report(results):
               f"{'-' if queries is None else queries:>8} {ratio:>9.1%} {target_text:>7}  {met_text:<8} "
               f"{other_text:>9}{errors}")
     print()
-    if busiest > OTHER_CPU_WARNING:
-        print(f"WARNING: other processes used up to {busiest:.0%} of the machine's CPU time during a measurement "
-              f"(column 'other CPU'); those figures are too low. Run again on a quiet machine.")
+    warning = disturbance_warning(busiest, "a measurement (column 'other CPU')")
+    if warning:
+        print(warning)
     n = data["comments"]
     for label, q in (("cache hit", results["queries"].get("cached")), ("no cache", results["queries"].get("nocache"))):
         if q:
@@ -929,11 +583,7 @@ def main(argv=None):
     # The embedded defaults (cache and rate limits in memory): a Redis left over from another run
     # could hold renderings of an earlier database whose consultation had the same id and revision.
     os.environ.pop("REDIS_URL", None)
-    generator = args.generator
-    if generator == "auto":
-        generator = "wrk" if shutil.which("wrk") else "python"
-    elif generator == "wrk" and not shutil.which("wrk"):
-        sys.exit("wrk is not on PATH; use --generator python")
+    generator = choose_generator(args.generator)
     generator_text = (f"wrk -t{max(1, min(2, args.connections))} -c{args.connections} --latency" if generator == "wrk"
                       else f"Python http.client, {args.connections} threads with keep-alive connections")
     modes = {"both": ("cached", "nocache"), "on": ("cached",), "off": ("nocache",)}[args.cache]
@@ -942,7 +592,7 @@ def main(argv=None):
     servers = []
     try:
         t0 = time.perf_counter()
-        database_url = create_database(args.db, workdir, args.pg_url)
+        database_url = create_database(args.db, workdir, args.pg_url, PG_DATABASE)
         run_migrations(database_url)
         t1 = time.perf_counter()
         loaded = load_data(database_url, args.comments, args.users, args.seed)
@@ -995,8 +645,7 @@ def main(argv=None):
         # Rounds interleave the endpoints; of each endpoint's rounds the one least disturbed by other
         # processes is kept (the others are in the JSON).
         # A PostgreSQL server on this machine works for the benchmark: its CPU time is not "other".
-        local_pg = args.db == "postgresql" and re.search(r"@(127\.0\.0\.1|localhost|\[::1\])(:|/|$)", args.pg_url)
-        also_ours = ("postgres",) if local_pg else ()
+        also_ours = local_postgres(args.db, args.pg_url)
         endpoints = {}
         for round_number in range(1, args.rounds + 1):
             if args.rounds > 1:
@@ -1035,9 +684,7 @@ def main(argv=None):
         "paths": paths, "queries": queries, "endpoints": endpoints, "targets": targets,
     }
     report(results)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-        print(f"\nresults written to {args.json}")
+    write_json(args.json, results)
     return 0
 
 

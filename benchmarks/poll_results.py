@@ -43,7 +43,6 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,21 +51,16 @@ import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, Path(__file__).resolve().parent):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import comments_page as base  # noqa: E402  (the gunicorn server, wrk and the CPU meter of the other benchmark)
+import harness  # noqa: E402  (benchmarks/harness.py: setup, seeding, timing, counting, printing)
+from harness import HOST, PG_DEFAULT_URL, ROOT, format_ms, percentile, verdict  # noqa: E402
 
-HOST = base.HOST
-PG_DEFAULT_URL = base.PG_DEFAULT_URL
 PG_DATABASE = "beteiligung_bench_polls"
 WARMUP_REQUESTS = 5  # before each load measurement (a results request takes a good part of a second)
 IN_PROCESS_WARMUP = 3
 PAIRS_PER_PARTICIPANT = 30  # the default POLL_PAIRS_PER_PARTICIPANT
 TIE_SHARE = 0.05
-CHUNK = 20_000
 WRK_TIMEOUT = 30  # seconds
 SETTLE_SECONDS = 10.0  # after the submissions: how long to wait for requests still in flight
 
@@ -156,72 +150,6 @@ def ballot_json(rng, q):
 # --------------------------------------------------------------------------------------------
 
 
-def create_database(kind, workdir, pg_url):
-    """A fresh, empty database; returns its SQLAlchemy URL."""
-    if kind == "sqlite":
-        return "sqlite:///" + str(Path(workdir) / "bench-polls.db")
-    from sqlalchemy import create_engine, text
-
-    base_url = pg_url.rstrip("/")
-    engine = create_engine(base_url + "/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    finally:
-        engine.dispose()
-    return f"{base_url}/{PG_DATABASE}"
-
-
-def drop_database(kind, pg_url):
-    if kind != "postgresql":
-        return
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(pg_url.rstrip("/") + "/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
-
-
-def bulk_insert(session, table, columns, rows):
-    """Insert tuples fast: COPY on PostgreSQL, executemany of a Core insert() on SQLite; returns the count."""
-    connection = session.connection()
-    count = 0
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    statement = table.insert()
-    rows = iter(rows)
-    while chunk := list(itertools.islice(rows, CHUNK)):
-        connection.execute(statement, [dict(zip(columns, row, strict=True)) for row in chunk])
-        count += len(chunk)
-    return count
-
-
-def _next_id(session, table):
-    from sqlalchemy import func, select
-
-    return (session.scalar(select(func.max(table.c.id))) or 0) + 1
-
-
-def _fix_sequences(session, tables):
-    """After rows with explicit ids (PostgreSQL): the sequences continue behind them."""
-    from sqlalchemy import text
-
-    if session.connection().dialect.name != "postgresql":
-        return
-    for table in tables:
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (our names)
-                             f"(SELECT coalesce(max(id), 1) FROM {table}))"))
-
-
 def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -231,28 +159,21 @@ def load_data(database_url, args, workdir):
     from sqlalchemy import func, select, text
 
     from beteiligung.accounts.models import ApiToken, User
-    from beteiligung.accounts.services import assign_moderator, issue_token, register_user
+    from beteiligung.accounts.services import issue_token
     from beteiligung.extensions import db
     from beteiligung.polls.models import Answer, Ballot, Comparison, Poll, Problem
     from beteiligung.polls.services import build_questions
-    from beteiligung.regions.models import Region
     from beteiligung.testing.fixtures import SAMPLE_QUESTIONS
     from beteiligung.timeutil import utcnow
 
     rng = random.Random(args.seed)
-    app = base.make_app(database_url, PASSWORD_HASH_FAST=True)
+    app = harness.make_app(database_url, PASSWORD_HASH_FAST=True)
     timings = {}
     with app.app_context():
         session = db.session
         now = utcnow()
         started = now - timedelta(days=14)
-        region = Region(slug="gelsenkirchen", name="Gelsenkirchen", theme="Digitale Daten",
-                        description="Offene Daten, Dashboards, Datensouveränität.")
-        session.add(region)
-        session.flush()
-        moderator = register_user("moderation@gelsenkirchen.example", "moderation-geheim-42", "Stadt Gelsenkirchen",
-                                  accepted_terms=True, role="moderator")
-        assign_moderator(moderator, region)
+        region, moderator = harness.seed_region()
         session.flush()
         moderator_token = issue_token(moderator, days=1)
 
@@ -290,9 +211,9 @@ def load_data(database_url, args, workdir):
         participants = math.ceil(args.comparisons / PAIRS_PER_PARTICIPANT)
         n_users = max(args.ballots, participants, args.submit_users, 1)
         t0 = time.perf_counter()
-        first_user = _next_id(session, User.__table__)
+        first_user = harness.next_id(session, User.__table__)
         user_ids = list(range(first_user, first_user + n_users))
-        bulk_insert(session, User.__table__,
+        harness.bulk_insert(session, User.__table__,
                     ("id", "email", "pseudonym", "pseudonym_key", "password_hash", "role", "terms_accepted_at",
                      "created_at"),
                     ((uid, f"person{uid}@example.org", f"Teilnehmende {uid}", f"teilnehmende {uid}",
@@ -302,7 +223,7 @@ def load_data(database_url, args, workdir):
         # The survey's ballots and their answers.
         t0 = time.perf_counter()
         q = {question.type: question for question in big.questions}
-        first_ballot = _next_id(session, Ballot.__table__)
+        first_ballot = harness.next_id(session, Ballot.__table__)
         span = (now - started).total_seconds()
         ballots, answers = [], []
         for i in range(args.ballots):
@@ -310,8 +231,8 @@ def load_data(database_url, args, workdir):
             ballots.append((ballot_id, big.id, user_ids[i], started + timedelta(seconds=rng.uniform(0, span))))
             answers.extend((ballot_id, big.id, *cell) for cell in answer_cells(rng, q))
         generated = time.perf_counter() - t0
-        bulk_insert(session, Ballot.__table__, ("id", "poll_id", "user_id", "created_at"), ballots)
-        n_answers = bulk_insert(session, Answer.__table__,
+        harness.bulk_insert(session, Ballot.__table__, ("id", "poll_id", "user_id", "created_at"), ballots)
+        n_answers = harness.bulk_insert(session, Answer.__table__,
                                 ("ballot_id", "poll_id", "question_id", "seq", "option_id", "number", "text"),
                                 answers)
         session.execute(Poll.__table__.update().where(Poll.__table__.c.id == big.id).values(ballot_count=args.ballots))
@@ -336,7 +257,7 @@ def load_data(database_url, args, workdir):
                     winner = first if rng.random() < p_first else second
                 comparisons.append((problem_poll.id, user_id, first, second, winner,
                                     started + timedelta(seconds=rng.uniform(0, span))))
-        bulk_insert(session, Comparison.__table__,
+        harness.bulk_insert(session, Comparison.__table__,
                     ("poll_id", "user_id", "first_id", "second_id", "winner_id", "created_at"), comparisons)
         timings["comparisons"] = time.perf_counter() - t0
         n_comparisons, n_ties = len(comparisons), sum(1 for c in comparisons if c[4] is None)
@@ -345,7 +266,7 @@ def load_data(database_url, args, workdir):
         # Tokens for the submissions to the empty survey: one account each.
         t0 = time.perf_counter()
         tokens = [f"bench-{rng.getrandbits(160):040x}" for _ in range(args.submit_users)]
-        bulk_insert(session, ApiToken.__table__, ("user_id", "token_hash", "created_at", "expires_at"),
+        harness.bulk_insert(session, ApiToken.__table__, ("user_id", "token_hash", "created_at", "expires_at"),
                     ((user_ids[i], token_digest(token), now, now + timedelta(days=1))
                      for i, token in enumerate(tokens)))
         (Path(workdir) / "tokens.txt").write_text("\n".join(tokens) + "\n")
@@ -354,7 +275,7 @@ def load_data(database_url, args, workdir):
         (Path(workdir) / "bodies.txt").write_text("\n".join(bodies) + "\n")
         timings["tokens"] = time.perf_counter() - t0
 
-        _fix_sequences(session, ("users", "ballots"))
+        harness.fix_sequences(session, ("users", "ballots"))
         session.commit()
 
         # The stored data agree with what was generated.
@@ -391,10 +312,6 @@ def load_data(database_url, args, workdir):
 # --------------------------------------------------------------------------------------------
 
 
-def percentile(values, fraction):
-    return base.percentile(sorted(values), fraction)
-
-
 def time_in_process(database_url, path, calls, headers=None, explain=False, cached=False):
     """Median and p95 of `calls` requests (after a warm-up), SQL statements and SQL time per request.
 
@@ -402,27 +319,12 @@ def time_in_process(database_url, path, calls, headers=None, explain=False, cach
     Without `cached`, the app has no cache: every request aggregates the results anew (the cost of
     the first request after each new ballot); with it, the results cache of the app is used.
     """
-    from sqlalchemy import event
-
-    from beteiligung.extensions import db
-
-    app = base.make_app(database_url, **({} if cached else base.NO_CACHE))
+    app = harness.make_app(database_url, **({} if cached else harness.NO_CACHE))
     client = app.test_client()
-    with app.app_context():
-        engine = db.engine
-    statements, started = [], {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        started[id(cursor)] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters, time.perf_counter() - started.pop(id(cursor), time.perf_counter())))
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
+    engine = harness.app_engine(app)
     times, sql_times, counts = [], [], []
-    meter = base.CpuMeter(("postgres",) if engine.dialect.name == "postgresql" else ())
-    try:
+    meter = harness.CpuMeter(("postgres",) if engine.dialect.name == "postgresql" else ())
+    with harness.QueryLog(engine) as log:
         for _ in range(IN_PROCESS_WARMUP):
             response = client.get(path, headers=headers)
             if response.status_code != 200:
@@ -430,23 +332,21 @@ def time_in_process(database_url, path, calls, headers=None, explain=False, cach
                                    f"{response.get_data(as_text=True)[:300]}")
         meter.start()
         for _ in range(calls):
-            statements.clear()
+            log.clear()
             t0 = time.perf_counter()
             response = client.get(path, headers=headers)
             times.append((time.perf_counter() - t0) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {path} answered {response.status_code} in process")
-            counts.append(len(statements))
-            sql_times.append(sum(seconds for *_rest, seconds in statements) * 1000)
+            counts.append(len(log.entries))
+            sql_times.append(log.seconds * 1000)
         body = response.get_json()
-        last = list(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
+        last = list(log.entries)
     other_cpu = meter.other_share()
     # The statements of the last request once more, each fetched to the end (SQLite computes most of
     # a result while it is fetched, after the cursor's execute): the time the database needs.
-    rerun = [(statement, parameters, rerun_ms(engine, statement, parameters)) for statement, parameters, _s in last]
+    rerun = [(statement, parameters, rerun_ms(engine, statement, parameters))
+             for statement, parameters, _s in last]
     slowest = sorted(rerun, key=lambda item: -item[2])[:2 if explain else 1]
     plans = [(statement, ms, explain_plan(engine, statement, parameters) if explain else [])
              for statement, parameters, ms in slowest]
@@ -478,36 +378,26 @@ def rerun_ms(engine, statement, parameters, repeat=3):
 
 def time_submit_in_process(database_url, path, tokens, bodies):
     """Ballot submissions in process, each with its own account: median, p95 and SQL statements per request."""
-    from sqlalchemy import event
-
-    from beteiligung.extensions import db
-
-    app = base.make_app(database_url)
+    app = harness.make_app(database_url)
     client = app.test_client()
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
+    engine = harness.app_engine(app)
     times, counts = [], []
     try:
-        for n, token in enumerate(tokens):
-            statements.clear()
-            t0 = time.perf_counter()
-            response = client.post(path, data=bodies[n % len(bodies)], content_type="application/json",
-                                   headers={"Authorization": f"Bearer {token}"})
-            elapsed = (time.perf_counter() - t0) * 1000
-            if response.status_code != 201:
-                raise RuntimeError(f"POST {path} answered {response.status_code} in process: "
-                                   f"{response.get_data(as_text=True)[:300]}")
-            if n >= IN_PROCESS_WARMUP:
-                times.append(elapsed)
-                counts.append(len(statements))
+        with harness.QueryLog(engine) as log:
+            for n, token in enumerate(tokens):
+                log.clear()
+                t0 = time.perf_counter()
+                response = client.post(path, data=bodies[n % len(bodies)], content_type="application/json",
+                                       headers={"Authorization": f"Bearer {token}"})
+                elapsed = (time.perf_counter() - t0) * 1000
+                if response.status_code != 201:
+                    raise RuntimeError(f"POST {path} answered {response.status_code} in process: "
+                                       f"{response.get_data(as_text=True)[:300]}")
+                if n >= IN_PROCESS_WARMUP:
+                    times.append(elapsed)
+                    counts.append(len(log.entries))
+            statements = log.statements
     finally:
-        event.remove(engine, "before_cursor_execute", before)
         engine.dispose()
     return {"median_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "queries": max(counts),
             "calls": len(times), "statements": [" ".join(statement.split())[:200] for statement in statements]}
@@ -538,7 +428,7 @@ def time_fit(database_url, poll_id, repeat, strengths):
     from beteiligung.polls.models import Comparison, Problem
     from beteiligung.polls.ranking import fit_bradley_terry
 
-    app = base.make_app(database_url)
+    app = harness.make_app(database_url)
     with app.app_context():
         problems = list(db.session.scalars(select(Problem.id).where(Problem.poll_id == poll_id,
                                                                    Problem.status == "approved")))
@@ -619,47 +509,15 @@ end
 """
 
 
-def measure_get(server, path, seconds, generator, connections, wait, also_ours):
-    for _ in range(WARMUP_REQUESTS):
-        base.http_get(server.port, path, timeout=30)
-    base.wait_quiet(wait)
-    meter = base.CpuMeter(also_ours)
-    meter.start()
-    if generator == "wrk":
-        result = run_wrk(server.port, path, seconds, connections)
-    else:
-        result = base.run_python(server.port, path, seconds, connections)
-    result["other_cpu"] = meter.other_share()
-    return result
-
-
-def _wrk_command(seconds, connections, *rest):
-    # wrk's default timeout (2 s) would count slow results requests queued behind others as errors.
-    threads = max(1, min(2, connections))
-    return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-            f"--timeout={WRK_TIMEOUT}s", *rest]
-
-
-def run_wrk(port, path, seconds, connections):
-    cmd = _wrk_command(seconds, connections, f"http://{HOST}:{port}{path}")
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + WRK_TIMEOUT + 60)
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
-    return base.parse_wrk(result.stdout)
-
-
 def run_wrk_submit(port, path, seconds, connections, workdir):
     threads = max(1, min(2, connections))
     script = Path(workdir) / "submit.lua"
     script.write_text(SUBMIT_LUA)
-    cmd = _wrk_command(seconds, connections, "-s", str(script), f"http://{HOST}:{port}{path}", "--", str(threads),
-                       str(Path(workdir) / "tokens.txt"), str(Path(workdir) / "bodies.txt"))
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + WRK_TIMEOUT + 60)
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
-    parsed = base.parse_wrk(result.stdout)
-    parsed["statuses"] = {int(code): int(count) for code, count in re.findall(r"^status (\d+): (\d+)$",
-                                                                           result.stdout, re.M)}
+    parsed = harness.run_wrk(port, path, seconds, connections, timeout=WRK_TIMEOUT, script_args=(
+        "-s", str(script), f"http://{HOST}:{port}{path}", "--", str(threads), str(Path(workdir) / "tokens.txt"),
+        str(Path(workdir) / "bodies.txt")))
+    output = parsed.pop("output")
+    parsed["statuses"] = {int(code): int(count) for code, count in re.findall(r"^status (\d+): (\d+)$", output, re.M)}
     return parsed
 
 
@@ -675,7 +533,8 @@ def run_python_submit(port, path, seconds, connections, tokens, bodies):
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {mine[n]}"}
         return "POST", path, bodies[n % len(bodies)].encode(), headers
 
-    return base.run_python(port, path, seconds, connections, request_for=request_for, expected=201, timeout=30)
+    return harness.run_python(port, path, seconds, connections, request_for=request_for, expected=201,
+                               timeout=30)
 
 
 def server_exceptions(server):
@@ -723,8 +582,8 @@ def measure_submit(server, path, args, generator, workdir, database_url, poll_id
     tokens = tokens[:-WARMUP_REQUESTS]
     (Path(workdir) / "tokens.txt").write_text("\n".join(tokens) + "\n")
     before, _count, _empty = check_submissions(database_url, poll_id)
-    base.wait_quiet(args.wait_quiet)
-    meter = base.CpuMeter(also_ours)
+    harness.wait_quiet(args.wait_quiet)
+    meter = harness.CpuMeter(also_ours)
     meter.start()
     if generator == "wrk":
         result = run_wrk_submit(server.port, path, args.seconds, args.connections, workdir)
@@ -763,14 +622,6 @@ def measure_submit(server, path, args, generator, workdir, database_url, poll_id
 # --------------------------------------------------------------------------------------------
 
 
-def verdict(ok):
-    return "met" if ok else "NOT MET"
-
-
-def _ms(value):
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
-
-
 def report(results):
     data, rows = results["data"], results["rows"]
     print()
@@ -778,7 +629,7 @@ def report(results):
           f"rows, 5 questions), problem poll with {data['problems']} problems and {data['comparisons']:,} "
           f"comparisons ({data['ties']:,} ties, {data['participants']:,} participants), {data['users']:,} accounts")
     print(f"in process: median and p95 of {results['calls']} requests after {IN_PROCESS_WARMUP} warm-up requests; "
-          f"gunicorn {base.WORKERS} sync workers on {HOST}; load: {results['load_generator']}, "
+          f"gunicorn {harness.WORKERS} sync workers on {HOST}; load: {results['load_generator']}, "
           f"{results['seconds']:g} s each; {results['cpus']} CPUs, Python {results['python']}")
     print()
     print("| measurement | median ms | p95 ms | SQL ms | queries | rps | p50 ms | p99 ms | errors | target |")
@@ -787,14 +638,15 @@ def report(results):
         load = row.get("load") or {}
         rps = f"{load['rps']:.1f}" if load else "–"
         queries = row.get("queries")
-        print(f"| {row['label']} | {_ms(row.get('median_ms'))} | {_ms(row.get('p95_ms'))} | {_ms(row.get('sql_ms'))} "
-              f"| {'–' if queries is None else queries} | {rps} | {_ms(load.get('p50_ms'))} | "
-              f"{_ms(load.get('p99_ms'))} | {load.get('errors', '–')} | {row.get('target', '–')} |")
+        print(f"| {row['label']} | {format_ms(row.get('median_ms'))} | {format_ms(row.get('p95_ms'))} | "
+              f"{format_ms(row.get('sql_ms'))} | {'–' if queries is None else queries} | {rps} | "
+              f"{format_ms(load.get('p50_ms'))} | {format_ms(load.get('p99_ms'))} | {load.get('errors', '–')} | "
+              f"{row.get('target', '–')} |")
     print()
     busiest = max((row.get("load") or {}).get("other_cpu") or 0.0 for row in rows)
-    if busiest > base.OTHER_CPU_WARNING:
-        print(f"WARNING: other processes used up to {busiest:.0%} of the machine's CPU time during a load "
-              f"measurement; those figures are too low. Run again on a quiet machine.")
+    warning = harness.disturbance_warning(busiest, "a load measurement")
+    if warning:
+        print(warning)
     fit = results["fit"]
     print(f"fit_bradley_terry: {fit['problems']} problems, {fit['triples']} aggregated triples, {fit['number']} "
           f"calls × {fit['repeat']} repeats; min {fit['min_ms']:.2f} ms, max {fit['max_ms']:.2f} ms; rank "
@@ -867,26 +719,21 @@ def main(argv=None):
     args = parse_args(argv)
     warnings.filterwarnings("ignore", message=".*CACHE_TYPE is set to NullCache.*")
     os.environ.pop("REDIS_URL", None)  # the embedded defaults: rate limits in memory, per worker
-    generator = args.generator
-    if generator == "auto":
-        generator = "wrk" if shutil.which("wrk") else "python"
-    elif generator == "wrk" and not shutil.which("wrk"):
-        sys.exit("wrk is not on PATH; use --generator python")
+    generator = harness.choose_generator(args.generator)
     threads = max(1, min(2, args.connections))
     generator_text = (f"wrk -t{threads} -c{args.connections} --latency (ballots: a Lua script, one token per "
                       f"request)" if generator == "wrk"
                       else f"Python http.client, {args.connections} threads with keep-alive connections")
-    local_pg = args.db == "postgresql" and re.search(r"@(127\.0\.0\.1|localhost|\[::1\])(:|/|$)", args.pg_url)
-    also_ours = ("postgres",) if local_pg else ()
+    also_ours = harness.local_postgres(args.db, args.pg_url)
 
     workdir = tempfile.mkdtemp(prefix="beteiligung-bench-polls-")
     server = None
     created_db = False
     try:
         t0 = time.perf_counter()
-        database_url = create_database(args.db, workdir, args.pg_url)
+        database_url = harness.create_database(args.db, workdir, args.pg_url, PG_DATABASE, "bench-polls.db")
         created_db = True
-        base.run_migrations(database_url)
+        harness.run_migrations(database_url)
         t1 = time.perf_counter()
         loaded = load_data(database_url, args, workdir)
         t2 = time.perf_counter()
@@ -897,13 +744,13 @@ def main(argv=None):
         survey_path = f"/api/v1/polls/{loaded['survey']}/results"
         ranking_path = f"/api/v1/polls/{loaded['problem_poll']}/results"
         moderator = {"Authorization": f"Bearer {loaded['moderator_token']}"}
-        base.wait_quiet(args.wait_quiet)
+        harness.wait_quiet(args.wait_quiet)
         public = time_in_process(database_url, survey_path, args.calls, explain=args.explain)
         if public["body"]["total_ballots"] != args.ballots:
             raise RuntimeError(f"the results count {public['body']['total_ballots']} ballots, not {args.ballots}")
         as_moderator = time_in_process(database_url, survey_path, args.calls, headers=moderator, explain=args.explain)
         public_cached = time_in_process(database_url, survey_path, args.calls, cached=True)
-        base.wait_quiet(args.wait_quiet)
+        harness.wait_quiet(args.wait_quiet)
         ranking = time_in_process(database_url, ranking_path, args.calls, explain=args.explain)
         if ranking["body"]["total_comparisons"] != loaded["comparisons"]:
             raise RuntimeError(f"the ranking counts {ranking['body']['total_comparisons']} comparisons")
@@ -919,14 +766,14 @@ def main(argv=None):
               f"{as_moderator['median_ms']:.1f} ms, ranking {ranking['median_ms']:.1f} ms, fit "
               f"{fit['median_ms']:.2f} ms (medians)")
 
-        env = base.server_env(database_url)
-        server = base.Server("beteiligung-polls", "wsgi:app", ROOT, env, workdir)
+        env = harness.server_env(database_url)
+        server = harness.Server("beteiligung-polls", "wsgi:app", ROOT, env, workdir)
         server.wait_ready(f"/api/v1/polls/{loaded['survey']}")
         print(f"serving Beteiligung on :{server.port}; measuring {args.seconds:g} s each with {generator}")
-        survey_load = measure_get(server, survey_path, args.seconds, generator, args.connections, args.wait_quiet,
-                                  also_ours)
-        ranking_load = measure_get(server, ranking_path, args.seconds, generator, args.connections, args.wait_quiet,
-                                   also_ours)
+        survey_load = harness.measure(server, survey_path, args.seconds, generator, args.connections,
+                                      args.wait_quiet, also_ours, warmup=WARMUP_REQUESTS, timeout=WRK_TIMEOUT)
+        ranking_load = harness.measure(server, ranking_path, args.seconds, generator, args.connections,
+                                       args.wait_quiet, also_ours, warmup=WARMUP_REQUESTS, timeout=WRK_TIMEOUT)
         submit = measure_submit(server, f"/api/v1/polls/{loaded['target']}/ballots", args, generator, workdir,
                                 database_url, loaded["target"], also_ours)
     finally:
@@ -934,7 +781,7 @@ def main(argv=None):
             server.stop()
         if created_db and not args.keep:
             with contextlib.suppress(Exception):
-                drop_database(args.db, args.pg_url)
+                harness.drop_database(args.db, args.pg_url, PG_DATABASE)
         shutil.rmtree(workdir, ignore_errors=True)
 
     results_ok = public["p95_ms"] < TARGET_RESULTS_MS
@@ -960,7 +807,7 @@ def main(argv=None):
     ]
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "db": args.db, "seconds": args.seconds,
-        "calls": args.calls, "workers": base.WORKERS, "connections": args.connections,
+        "calls": args.calls, "workers": harness.WORKERS, "connections": args.connections,
         "load_generator": generator_text, "cpus": os.cpu_count(), "python": platform.python_version(),
         "data": {key: value for key, value in loaded.items() if key not in ("strengths", "moderator_token")},
         "rows": rows, "fit": fit, "submit": submit, "submit_in_process": submit_in_process,
@@ -968,9 +815,7 @@ def main(argv=None):
                     "fit_met": fit["median_ms"] < TARGET_FIT_MS},
     }
     report(results)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-        print(f"\nresults written to {args.json}")
+    harness.write_json(args.json, results)
     return 0
 
 
