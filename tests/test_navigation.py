@@ -98,3 +98,19 @@ def test_english_pages_label_the_entries_in_english(client, regions):
     menu = main_menu(client.get("/regionen/soest?lang=en"))
 
     assert '<span class="visually-hidden"> (Service of the region Soest)</span>' in menu
+
+
+def test_the_cached_consultation_page_follows_a_plugin_being_switched_on_and_off(client, regions, create_consultation,
+                                                                                enable_plugin, disable_plugin):
+    soest, aachen = regions
+    consultation = create_consultation(region=aachen)
+    url = f"/beteiligungen/{consultation.id}"
+    assert menu_links(client.get(url))[3:] == []
+    assert menu_links(client.get(url))[3:] == []  # served from the page cache now
+
+    enable_plugin(aachen, "wegweiser")
+    assert menu_links(client.get(url))[3:] == [("/wegweiser/aachen/", "Wegweiser")]
+    assert menu_links(client.get(url))[3:] == [("/wegweiser/aachen/", "Wegweiser")]
+
+    disable_plugin(aachen, "wegweiser")
+    assert menu_links(client.get(url))[3:] == []

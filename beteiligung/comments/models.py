@@ -1,16 +1,29 @@
+from enum import StrEnum
+
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..choices import one_of
 from ..extensions import db
 from ..timeutil import utcnow
 
-COMMENT_STATUSES = ("visible", "hidden", "deleted")
+
+class CommentStatus(StrEnum):
+    """A comment is shown, hidden by the moderation (with a reason) or deleted by its author."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+    DELETED = "deleted"
+
+
+# A reason given for a report or a moderation act (characters): services, schema and form use these.
+REASON_MIN, REASON_MAX = 3, 1000
 
 
 class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint("status IN ('visible', 'hidden', 'deleted')", name="status"),
+        one_of("status", CommentStatus),
         # Top-level threads of a consultation (root_id IS NULL) by date and by score.
         Index("ix_comments_thread_newest", "consultation_id", "root_id", "created_at"),
         Index("ix_comments_thread_top", "consultation_id", "root_id", "score"),
@@ -25,7 +38,7 @@ class Comment(db.Model):
     depth: Mapped[int] = mapped_column(default=0)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="visible")
+    status: Mapped[str] = mapped_column(String(10), default=CommentStatus.VISIBLE.value)
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     official: Mapped[bool] = mapped_column(default=False)
     upvotes: Mapped[int] = mapped_column(default=0)

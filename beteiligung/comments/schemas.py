@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from ..api.fields import GermanSchema, id_field, non_empty, strict_int
 from ..timeutil import isoformat
-from .services import REASON_MAX, REASON_MIN
+from .models import REASON_MAX, REASON_MIN, CommentStatus
 
 DELETED_ACCOUNT = "Gelöschtes Konto"
 DELETED_BODY = "Dieser Beitrag wurde von der Verfasserin oder dem Verfasser gelöscht."
@@ -31,9 +31,9 @@ class CommentPatchSchema(GermanSchema):
 
 
 def comment_to_json(comment, replies=()):
-    if comment.status == "visible":
+    if comment.status == CommentStatus.VISIBLE:
         body = comment.body
-    elif comment.status == "hidden":
+    elif comment.status == CommentStatus.HIDDEN:
         body = HIDDEN_BODY.format(reason=comment.moderation_reason)
     else:
         body = DELETED_BODY

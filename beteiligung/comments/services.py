@@ -16,10 +16,9 @@ from ..markup import clean_text
 from ..pagination import Page
 from ..policy import can_moderate, require_login, require_moderator
 from ..timeutil import utcnow
-from .models import Comment, CommentReport, CommentVote
+from .models import REASON_MAX, REASON_MIN, Comment, CommentReport, CommentVote
 
 SORTS = ("newest", "top")
-REASON_MIN, REASON_MAX = 3, 1000
 
 
 @dataclass

@@ -8,10 +8,10 @@ from ..extensions import db
 from ..pagination import paginate
 from ..regions.services import get_region_by_slug
 from . import services
-from .models import Consultation
+from .models import Consultation, ConsultationStatus
 from .schemas import ConsultationCreateSchema, ConsultationUpdateSchema, consultation_to_json, dates_to_utc
 
-FILTER_STATUSES = ("draft", "upcoming", "open", "closed")
+FILTER_STATUSES = tuple(ConsultationStatus)
 
 
 @bp.route("/consultations")

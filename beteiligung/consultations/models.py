@@ -1,10 +1,25 @@
+from enum import StrEnum
+
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
 
-STATUSES = ("draft", "upcoming", "open", "closed")
+
+class ConsultationStatus(StrEnum):
+    """A consultation's status, derived from ``published`` and its dates (equal to its string)."""
+
+    DRAFT = "draft"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# Length limits (characters), one owner each: the column, the services, the form.
+TITLE_MIN, TITLE_MAX = 3, 200
+SUMMARY_MAX = 1000
+BODY_MAX = 100_000
 
 
 class Consultation(db.Model):
@@ -13,7 +28,7 @@ class Consultation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
     # Sanitised HTML of the introduction (the body before its first section heading).
@@ -39,12 +54,12 @@ class Consultation(db.Model):
 
     def status_at(self, now):
         if not self.published:
-            return "draft"
+            return ConsultationStatus.DRAFT
         if self.opens_at is not None and now < self.opens_at:
-            return "upcoming"
+            return ConsultationStatus.UPCOMING
         if self.closes_at is not None and now >= self.closes_at:
-            return "closed"
-        return "open"
+            return ConsultationStatus.CLOSED
+        return ConsultationStatus.OPEN
 
     @property
     def status(self):
@@ -52,7 +67,7 @@ class Consultation(db.Model):
 
     @property
     def accepts_comments(self):
-        return self.status == "open"
+        return self.status == ConsultationStatus.OPEN
 
     def __repr__(self):
         return f"<Consultation {self.id} {self.title!r}>"

@@ -1,24 +1,21 @@
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from .. import events
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..markup import clean_text, render_markdown, slugify, split_sections
+from ..plugins.models import RegionPlugin
 from ..policy import can_moderate, require_moderator
 from ..timeutil import utcnow
-from .models import Consultation, Section
-
-TITLE_MAX = 200
-SUMMARY_MAX = 1000
-BODY_MAX = 100_000
+from .models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN, Consultation, ConsultationStatus, Section
 
 
 def _validate(title, summary, body, opens_at, closes_at):
     errors = {}
     title = clean_text(title).strip()
-    if not 3 <= len(title) <= TITLE_MAX:
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
         errors["title"] = [_("Der Titel muss 3 bis %(n)d Zeichen lang sein.", n=TITLE_MAX)]
     if len(summary or "") > SUMMARY_MAX:
         errors["summary"] = [_("Höchstens %(n)d Zeichen.", n=SUMMARY_MAX)]
@@ -111,10 +108,10 @@ def status_condition(status, now):
     not_closed = or_(Consultation.closes_at.is_(None), Consultation.closes_at > now)
     published = Consultation.published.is_(True)
     return {
-        "draft": Consultation.published.is_(False),
-        "upcoming": and_(published, Consultation.opens_at > now),
-        "open": and_(published, opened, not_closed),
-        "closed": and_(published, opened, Consultation.closes_at <= now),
+        ConsultationStatus.DRAFT: Consultation.published.is_(False),
+        ConsultationStatus.UPCOMING: and_(published, Consultation.opens_at > now),
+        ConsultationStatus.OPEN: and_(published, opened, not_closed),
+        ConsultationStatus.CLOSED: and_(published, opened, Consultation.closes_at <= now),
     }[status]
 
 
@@ -134,7 +131,8 @@ def consultation_query(viewer=None, region=None, status=None):
 
 
 def published_stamp(consultation_id):
-    """(revision, status) of a published consultation, or None (unknown or draft), with one light query.
+    """(revision, status, plugins) of a published consultation, or None (unknown or draft), with one light
+    query; ``plugins`` is :func:`plugins_stamp` of its region (the page's menu shows their entries).
 
     For cache look-ups: it skips the ORM and the session, which cost more than the query itself.
     """
@@ -142,7 +140,13 @@ def published_stamp(consultation_id):
         row = connection.execute(_PUBLISHED_STAMP, {"consultation_id": consultation_id}).first()
     if row is None:
         return None
-    return row.revision, Consultation(published=True, opens_at=row.opens_at, closes_at=row.closes_at).status
+    status = Consultation(published=True, opens_at=row.opens_at, closes_at=row.closes_at).status
+    return row.revision, status, plugins_stamp((row.plugins or "").split(","))
+
+
+def plugins_stamp(names):
+    """The plugins enabled in a region as one string for cache keys: a change of them changes the key."""
+    return ",".join(sorted(name for name in names if name))
 
 
 
@@ -154,5 +158,15 @@ def get_consultation(viewer, consultation_id):
         raise NotFound(_("Diese Beteiligung gibt es nicht oder sie ist nicht veröffentlicht."))
     return consultation
 # Built once: constructing the statement cost more than running it.
-_PUBLISHED_STAMP = select(Consultation.revision, Consultation.opens_at, Consultation.closes_at).where(
+_PUBLISHED_STAMP = select(
+    Consultation.revision, Consultation.opens_at, Consultation.closes_at,
+    select(func.aggregate_strings(RegionPlugin.plugin, ",")).where(RegionPlugin.region_id == Consultation.region_id)
+    .scalar_subquery().label("plugins"),
+).where(
     Consultation.id == bindparam("consultation_id"), Consultation.published.is_(True))
+
+
+def titles_in_regions(regions):
+    """(id, title) of the consultations of these regions, by title (a poll form's choices)."""
+    return db.session.execute(select(Consultation.id, Consultation.title).where(
+        Consultation.region_id.in_([region.id for region in regions])).order_by(Consultation.title)).all()

@@ -9,7 +9,7 @@ from ..extensions import cache, db
 from ..forms import page_arg, show_error
 from ..pagination import paginate
 from ..plugins.runtime import get_registry, render_slot
-from ..plugins.services import remember_enabled
+from ..plugins.services import enabled_names, remember_enabled
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug, list_regions
 from ..timeutil import to_local, to_utc
@@ -53,7 +53,7 @@ def show(consultation_id):
     plain = not any(get_registry().slot_contributors.get(slot) for slot in PAGE_SLOTS)
     stamp = services.published_stamp(consultation_id) if cacheable and plain else None
     if stamp is not None:
-        key = f"page:{consultation_id}:{stamp[0]}:{stamp[1]}:{sort}:{page}:{get_locale()}"
+        key = f"page:{consultation_id}:{stamp[0]}:{stamp[1]}:{stamp[2]}:{sort}:{page}:{get_locale()}"
         html = cache.get(key)
         if html is not None:
             return html
@@ -62,8 +62,8 @@ def show(consultation_id):
     slots = {slot: render_slot(slot, consultation.region, consultation=consultation) for slot in PAGE_SLOTS}
     key = None
     if cacheable and consultation.published:
-        stamp = (consultation.revision, consultation.status)
-        key = f"page:{consultation.id}:{stamp[0]}:{stamp[1]}:{sort}:{page}:{get_locale()}"
+        stamp = (consultation.revision, consultation.status, services.plugins_stamp(enabled_names(consultation.region)))
+        key = f"page:{consultation.id}:{stamp[0]}:{stamp[1]}:{stamp[2]}:{sort}:{page}:{get_locale()}"
         if not plain:
             key += f":{hash(tuple(slots.values()))}"
             html = cache.get(key)
