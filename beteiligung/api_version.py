@@ -15,8 +15,9 @@ from . import __version__ as core_version
 API_VERSION = "1.1"
 
 
-def core_version_problem(specifier):
-    """Why a plugin's ``core_version`` does not fit this facade (German), or None when it does.
+def core_version_problem(specifier, api_version=None):
+    """Why a plugin's ``core_version`` does not fit this facade (German), or None when it does
+    (``api_version``: the facade version to check against, by default ``API_VERSION``).
 
     ``core_version`` is a PEP 440 range of ``API_VERSION``. Until plugin API 2, a range written
     for the core's own version before the facade had one (``">=0.1,<1"``) is accepted as well.
@@ -27,10 +28,10 @@ def core_version_problem(specifier):
         spec = SpecifierSet(specifier)
     except InvalidSpecifier:
         return f"core_version „{specifier}“ ist kein gültiger PEP-440-Bereich."
-    api = Version(API_VERSION)
+    api = Version(api_version or API_VERSION)
     if spec.contains(api, prereleases=True):
         return None
     if api.major < 2 and spec.contains(Version(core_version), prereleases=True):
         return None  # the older meaning: a range of the core's own version
-    return (f"Unterstützt die Plugin-Schnittstelle {specifier}, diese hat die Version {API_VERSION} "
+    return (f"Unterstützt die Plugin-Schnittstelle {specifier}, diese hat die Version {api} "
             f"(Kernversion {core_version}).")

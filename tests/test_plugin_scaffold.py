@@ -229,7 +229,8 @@ def test_revision_names_a_plugin_that_failed_to_load(database_url):
     result = app.test_cli_runner().invoke(args=["plugins", "revision", "oldcore", "-m", "x"])
 
     assert result.exit_code == 1
-    assert result.output.startswith("Das Plugin oldcore konnte nicht geladen werden: Unterstützt Kernversion")
+    assert result.output.startswith("Das Plugin oldcore konnte nicht geladen werden: "
+                                    "Unterstützt die Plugin-Schnittstelle")
 
 
 @pytest.mark.parametrize("args", [["plugins", "list"], ["plugins", "enable", "soest", "--region", "soest"],

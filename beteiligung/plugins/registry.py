@@ -13,9 +13,9 @@ from pathlib import Path
 import pluggy
 from flask import Blueprint
 from jinja2 import ChoiceLoader, FileSystemLoader
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
+from ..api_version import core_version_problem
 from ..polls.registry import (
     NAME_PATTERN,
     ContributionError,
@@ -130,14 +130,9 @@ class PluginRegistry:
         log.info("Plugin %s geladen", name)
 
     def _check_version(self, cls):
-        if not cls.core_version:
-            raise PluginError("core_version fehlt (ein PEP-440-Bereich, z. B. \">=0.1,<1\").")
-        try:
-            spec = SpecifierSet(cls.core_version)
-        except InvalidSpecifier:
-            raise PluginError(f"core_version „{cls.core_version}“ ist kein gültiger PEP-440-Bereich.") from None
-        if not spec.contains(self.core_version, prereleases=True):
-            raise PluginError(f"Unterstützt Kernversion {cls.core_version}, installiert ist {self.core_version}.")
+        problem = core_version_problem(cls.core_version, self.core_version.public)
+        if problem:
+            raise PluginError(problem)
 
     def _check_models(self, name, cls):
         tables = []

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .. import __version__
+from ..api_version import API_VERSION
 from ..extensions import db
 from .registry import PluginRegistry
 
@@ -22,7 +22,7 @@ def get_registry(app=None):
 
 
 def init_plugins(app):
-    registry = PluginRegistry(app, __version__)
+    registry = PluginRegistry(app, API_VERSION)
     app.extensions["beteiligung.plugins"] = registry
     only = app.config.get("BETEILIGUNG_PLUGINS")
     if isinstance(only, str):

@@ -11,22 +11,39 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from .models import (
+    DESCRIPTION_MAX,
+    HELP_TEXT_MAX,
+    PROBLEM_MAX,
+    PROBLEM_MIN,
+    QUESTION_TEXT_MAX,
+    QUESTION_TEXT_MIN,
+    REASON_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    Audience,
+    PollKind,
+    ProblemStatus,
+    ResultsVisibility,
+)
 from .types import DefinitionError
 
-AUDIENCE_CHOICES = [("accounts", _l("Registrierte Bürgerinnen und Bürger")),
-                    ("access_codes", _l("Mit Zugangscode (Veranstaltung)")),
-                    ("both", _l("Beides"))]
-VISIBILITY_CHOICES = [("after_close", _l("Nach dem Ende")), ("live", _l("Sofort (laufend)")),
-                      ("moderators", _l("Nur für die Moderation"))]
-KIND_CHOICES = [("survey", _l("Umfrage")), ("problem_definition", _l("Problemsammlung mit Paarvergleich"))]
+AUDIENCE_CHOICES = [(Audience.ACCOUNTS, _l("Registrierte Bürgerinnen und Bürger")),
+                    (Audience.ACCESS_CODES, _l("Mit Zugangscode (Veranstaltung)")),
+                    (Audience.BOTH, _l("Beides"))]
+VISIBILITY_CHOICES = [(ResultsVisibility.AFTER_CLOSE, _l("Nach dem Ende")),
+                      (ResultsVisibility.LIVE, _l("Sofort (laufend)")),
+                      (ResultsVisibility.MODERATORS, _l("Nur für die Moderation"))]
+KIND_CHOICES = [(PollKind.SURVEY, _l("Umfrage")),
+                (PollKind.PROBLEM_DEFINITION, _l("Problemsammlung mit Paarvergleich"))]
 
 
 class PollForm(FlaskForm):
     region = SelectField(_l("Region"), coerce=int)
     template = HiddenField()
     kind = SelectField(_l("Art"), choices=KIND_CHOICES)
-    title = StringField(_l("Titel"), validators=[Optional(), Length(min=3, max=200)])
-    description = TextAreaField(_l("Beschreibung"), validators=[Length(max=5000)])
+    title = StringField(_l("Titel"), validators=[Optional(), Length(min=TITLE_MIN, max=TITLE_MAX)])
+    description = TextAreaField(_l("Beschreibung"), validators=[Length(max=DESCRIPTION_MAX)])
     consultation_id = SelectField(_l("Zugehörige Beteiligung (optional)"), coerce=int, validators=[Optional()])
     audience = SelectField(_l("Wer darf teilnehmen?"), choices=AUDIENCE_CHOICES)
     results_visibility = SelectField(_l("Wann sind die Ergebnisse sichtbar?"), choices=VISIBILITY_CHOICES)
@@ -66,8 +83,8 @@ def _setting_field(setting):
 class QuestionForm(FlaskForm):
     type = SelectField(_l("Fragetyp"))
     text = StringField(_l("Frage"), validators=[DataRequired(_l("Bitte geben Sie die Frage ein.")),
-                                                 Length(min=3, max=500)])
-    help_text = StringField(_l("Erläuterung (optional)"), validators=[Length(max=1000)])
+                                                 Length(min=QUESTION_TEXT_MIN, max=QUESTION_TEXT_MAX)])
+    help_text = StringField(_l("Erläuterung (optional)"), validators=[Length(max=HELP_TEXT_MAX)])
     required = BooleanField(_l("Pflichtfrage"))
     allow_other = BooleanField(_l("Eigene Antwort („Sonstiges“) erlauben"))
     options = TextAreaField(_l("Antwortmöglichkeiten (eine pro Zeile)"), validators=[Length(max=20000)])
@@ -158,11 +175,12 @@ class CodeCountForm(FlaskForm):
 
 class ProblemForm(FlaskForm):
     text = TextAreaField(_l("Ihr Problem"), validators=[DataRequired(_l("Bitte beschreiben Sie das Problem.")),
-                                                        Length(min=10, max=500)])
+                                                        Length(min=PROBLEM_MIN, max=PROBLEM_MAX)])
 
 
 class ProblemModerationForm(FlaskForm):
-    status = SelectField(_l("Entscheidung"), choices=[("approved", _l("Freigeben")), ("rejected", _l("Ablehnen")),
-                                                     ("merged", _l("Mit anderem zusammenführen"))])
-    reason = StringField(_l("Begründung (bei Ablehnen und Zusammenführen)"), validators=[Length(max=1000)])
+    status = SelectField(_l("Entscheidung"), choices=[(ProblemStatus.APPROVED, _l("Freigeben")),
+                                                     (ProblemStatus.REJECTED, _l("Ablehnen")),
+                                                     (ProblemStatus.MERGED, _l("Mit anderem zusammenführen"))])
+    reason = StringField(_l("Begründung (bei Ablehnen und Zusammenführen)"), validators=[Length(max=REASON_MAX)])
     merged_into = SelectField(_l("Zusammenführen mit"), coerce=int, validators=[Optional()])

@@ -56,7 +56,7 @@ class AachenPlugin(Plugin):
     description = _l("Matrixfragen (mehrere Einträge auf einer gemeinsamen Skala) und die Umfragevorlage „Digitales "
                      "Lernen in Aachen“ für Schulen und Erwachsenenbildung.")
     home_region = "aachen"
-    core_version = ">=0.1,<2"
+    core_version = ">=1.1,<2"
     template_folder = "templates"
     blueprints = (bp,)
     question_types = {"matrix": MatrixType}

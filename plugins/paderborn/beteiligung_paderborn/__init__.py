@@ -42,7 +42,7 @@ class PaderbornPlugin(Plugin):
                      "Moderation, und eine Umfrage, deren Fragen aus dem Katalog erzeugt werden: Wie gut sind die "
                      "Dienste, und welche eignen sich zur Nachnutzung in anderen Kommunen?")
     home_region = "paderborn"
-    core_version = ">=0.1,<2"
+    core_version = ">=1.1,<2"
     blueprints = (bp,)
     template_folder = "templates"
     models = (OnlineService,)

@@ -23,7 +23,7 @@ class SoestPlugin(Plugin):
                      "Soest, Auswertung nach Wohnort mit Schutz kleiner Gruppen und ein Schutz vor Telefonnummern "
                      "und E-Mail-Adressen in Beiträgen.")
     home_region = "soest"
-    core_version = ">=0.1,<2"
+    core_version = ">=1.1,<2"
     blueprints = (bp,)
     template_folder = "templates"
     poll_templates = (MOBILITY_TEMPLATE, PLACE_SURVEY_TEMPLATE)

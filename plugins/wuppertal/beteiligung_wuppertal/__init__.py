@@ -34,7 +34,7 @@ class WuppertalPlugin(Plugin):
     description = _l("Bürgerreisen: Bürgerinnen und Bürger bewerten jeden Schritt eines Behördengangs – vom Suchen "
                      "der Information bis zum Bescheid. Die Stimmungskurve zeigt, wo es hakt.")
     home_region = "wuppertal"
-    core_version = ">=0.1,<2"
+    core_version = ">=1.1,<2"
     template_folder = "templates"
     blueprints = (bp,)
     slots = ("consultation.aside",)
