@@ -19,7 +19,7 @@ from .accounts.models import User
 from .api_version import API_VERSION, core_version_problem
 from .charts import bar_chart, column_chart, format_number, line_chart
 from .comments.models import Comment
-from .consultations.models import Consultation
+from .consultations.models import Consultation, ConsultationStatus
 from .disclosure import min_group_size, suppress_small_groups, withheld
 from .errors import Conflict, Invalid, NotAllowed, NotFound
 from .extensions import db
@@ -97,7 +97,7 @@ def is_enabled(plugin_name, region):
     return plugin_name in enabled_names(region)
 
 
-CONSULTATION_STATUSES = ("upcoming", "open", "closed")
+CONSULTATION_STATUSES = tuple(status.value for status in ConsultationStatus if status != ConsultationStatus.DRAFT)
 
 
 def consultations_query(region=None, status=None):
