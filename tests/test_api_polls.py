@@ -910,7 +910,8 @@ def test_lone_surrogate_in_a_text_answer_is_refused_not_500(api, db, people, cre
            f'{{"question_id": {q["text"].id}, "value": "Hallo \\ud83d Welt"}}]}}')
     before = snapshot(db)
     response = api.post(url(poll, "/ballots"), user=people.citizen, data=raw, content_type="application/json")
-    assert response.status_code in (400, 422), response.get_data(as_text=True)
+    # As in test_ballot_bodies_that_are_not_objects_are_400: a body with a lone surrogate is malformed.
+    assert error_of(response, 400)["code"] == "bad_request"
     assert snapshot(db) == before
 
 
@@ -918,18 +919,16 @@ def test_nul_bytes_in_text_answers_never_500(api, db, people, create_poll):
     poll = create_poll(region=people.home)
     response = api.post(url(poll, "/ballots"), user=people.citizen,
                         json=ballot(poll, text="Null\x00Byte", single_choice={"other": "\x00Roller\x00"}))
-    assert response.status_code in (201, 422), response.get_data(as_text=True)
-    if response.status_code == 201:
-        texts = db.session.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
-        assert sorted(texts) == ["NullByte", "Roller"]
+    assert response.status_code == 201, response.get_data(as_text=True)  # control characters are removed
+    texts = db.session.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
+    assert sorted(texts) == ["NullByte", "Roller"]
 
 
 def test_very_large_ballot_is_refused_cleanly(api, db, people, create_poll):
     poll = create_poll(region=people.home)
     before = snapshot(db)
     response = api.post(url(poll, "/ballots"), user=people.citizen, json=ballot(poll, text="x" * 2_000_000))
-    assert response.status_code in (413, 422), response.status_code
-    error_of(response, response.status_code)
+    assert error_of(response, 413)["code"] == "too_large"
     assert snapshot(db) == before
 
 

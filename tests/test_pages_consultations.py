@@ -1,38 +1,18 @@
 """HTML pages of consultations: listing, filters, drafts, Markdown, script safety, moderation, German UI."""
 
 import re
-from collections import Counter
 from datetime import timedelta
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from beteiligung.audit.models import AuditEntry
 from beteiligung.comments.models import Comment
 from beteiligung.consultations.models import Consultation
 from beteiligung.testing.fixtures import AuthActions
+from beteiligung.testing.helpers import audit_entries, count_rows, duplicate_ids, elements
 from beteiligung.timeutil import utcnow
-
-
-class _Elements(HTMLParser):
-    """Every start tag of a page with its attributes, in document order."""
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.elements = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-    handle_startendtag = handle_starttag
-
-
-def elements(html, tag=None):
-    found = _Elements(html).elements
-    return [(t, a) for t, a in found if tag is None or t == tag]
 
 
 def unlabelled_fields(html):
@@ -48,11 +28,6 @@ def unlabelled_fields(html):
     return missing
 
 
-def duplicate_ids(html):
-    counts = Counter(attrs["id"] for _tag, attrs in elements(html) if attrs.get("id"))
-    return sorted(key for key, n in counts.items() if n > 1)
-
-
 def assert_no_live_script(html):
     """No script element, no on* event handler attribute, no javascript: URL anywhere on the page."""
     for tag, attrs in elements(html):
@@ -65,14 +40,6 @@ def assert_no_live_script(html):
 
 def article_titles(html):
     return re.findall(r'<article class="card">\s*<h2><a href="/beteiligungen/\d+">(.*?)</a></h2>', html)
-
-
-def _count(db, model):
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def _audit(db, action):
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
 
 
 # --- the list of consultations --------------------------------------------------------------------------------
@@ -340,7 +307,7 @@ def test_moderator_creates_consultation_in_own_region(client, auth, db, create_u
     assert "Die Beteiligung wurde angelegt." in page
     assert "<h1>Smarte Straßenbeleuchtung</h1>" in page
 
-    [entry] = _audit(db, "consultation.created")
+    [entry] = audit_entries(db, "consultation.created")
     assert (entry.actor_id, entry.target_type, entry.target_id, entry.region_id) == (
         moderator.id, "consultations", consultation.id, region.id)
 
@@ -354,7 +321,7 @@ def test_consultation_form_refuses_end_before_start_with_field_message(client, a
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert '<p class="field-error" id="closes_at-error">Das Ende muss nach dem Beginn liegen.</p>' in html
-    assert _count(db, Consultation) == 0
+    assert count_rows(db, Consultation) == 0
 
 
 def test_consultation_form_refuses_malformed_date_with_german_message(client, auth, db, create_user,
@@ -365,7 +332,7 @@ def test_consultation_form_refuses_malformed_date_with_german_message(client, au
     assert response.status_code == 422
     assert '<p class="field-error" id="opens_at-error">Kein gültiges Datum mit Zeit.</p>' in \
         response.get_data(as_text=True)
-    assert _count(db, Consultation) == 0
+    assert count_rows(db, Consultation) == 0
 
 
 def test_consultation_form_refuses_missing_title(client, auth, db, create_user, create_region):
@@ -374,16 +341,18 @@ def test_consultation_form_refuses_missing_title(client, auth, db, create_user, 
     response = client.post("/beteiligungen/neu", data=_consultation_form(region, title=""))
     assert response.status_code == 422
     assert "Bitte geben Sie einen Titel an." in response.get_data(as_text=True)
-    assert _count(db, Consultation) == 0
+    assert count_rows(db, Consultation) == 0
 
 
+@pytest.mark.xfail(strict=True, reason="the page answers 422 (the region is not a choice of the form); the contract "
+                                      "says 403 for another region, as the API does")
 def test_moderator_cannot_create_in_another_region(client, auth, db, create_user, create_region):
     own, other = create_region(), create_region()
     auth.login(create_user(role="moderator", regions=[own]))
     response = client.post("/beteiligungen/neu", data=_consultation_form(other))
-    assert response.status_code in (403, 422)
+    assert response.status_code == 403
     assert f'<option value="{other.id}"' not in response.get_data(as_text=True)
-    assert _count(db, Consultation) == 0
+    assert count_rows(db, Consultation) == 0
 
 
 def test_citizen_gets_403_on_new_consultation(client, auth, db, create_user, create_region):
@@ -394,7 +363,7 @@ def test_citizen_gets_403_on_new_consultation(client, auth, db, create_user, cre
     assert "Fehlercode: 403" in response.get_data(as_text=True)
     response = client.post("/beteiligungen/neu", data=_consultation_form(region))
     assert response.status_code == 403
-    assert _count(db, Consultation) == 0
+    assert count_rows(db, Consultation) == 0
 
 
 def test_moderator_edits_consultation_in_own_region(client, auth, db, create_user, create_consultation):
@@ -419,7 +388,7 @@ def test_moderator_edits_consultation_in_own_region(client, auth, db, create_use
     assert f'id="{section.anchor}"' in page
     assert "<h2" in page and ">Ablauf</h2>" in page and ">Standorte</h2>" not in page
 
-    [entry] = _audit(db, "consultation.updated")
+    [entry] = audit_entries(db, "consultation.updated")
     assert (entry.actor_id, entry.target_id, entry.region_id) == (moderator.id, consultation.id,
                                                                   consultation.region_id)
     assert "title" in entry.details["fields"]
@@ -435,7 +404,7 @@ def test_moderator_unpublishes_and_publishes_with_audit(client, auth, db, create
     assert db.session.get(Consultation, consultation.id).published is False
     page = client.get(f"/beteiligungen/{consultation.id}").get_data(as_text=True)
     assert "Die Beteiligung ist jetzt nicht mehr öffentlich." in page
-    [unpublished] = _audit(db, "consultation.unpublished")
+    [unpublished] = audit_entries(db, "consultation.unpublished")
     assert (unpublished.actor_id, unpublished.target_id) == (moderator.id, consultation.id)
 
     auth.logout()
@@ -448,7 +417,7 @@ def test_moderator_unpublishes_and_publishes_with_audit(client, auth, db, create
     assert db.session.get(Consultation, consultation.id).published is True
     assert "Die Beteiligung ist jetzt veröffentlicht." in client.get(
         f"/beteiligungen/{consultation.id}").get_data(as_text=True)
-    [published] = _audit(db, "consultation.published")
+    [published] = audit_entries(db, "consultation.published")
     assert (published.actor_id, published.target_id) == (moderator.id, consultation.id)
 
 
@@ -462,7 +431,7 @@ def test_moderator_of_another_region_gets_403_on_edit(client, auth, db, create_u
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Consultation, consultation.id).title == "Fremdes Vorhaben"
-    assert _count(db, AuditEntry) == 0
+    assert count_rows(db, AuditEntry) == 0
 
 
 def test_moderator_of_another_region_gets_403_on_publish(client, auth, db, create_user, create_region,
@@ -474,7 +443,7 @@ def test_moderator_of_another_region_gets_403_on_publish(client, auth, db, creat
     assert "nicht Moderatorin oder Moderator der Region" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Consultation, consultation.id).published is True
-    assert _count(db, AuditEntry) == 0
+    assert count_rows(db, AuditEntry) == 0
 
 
 def test_citizen_gets_403_on_edit_and_publish(client, auth, db, create_user, create_consultation):
@@ -529,7 +498,7 @@ def test_closed_consultation_refuses_posted_comment(client, auth, db, create_use
     response = client.post(f"/beteiligungen/{closed_with_comment.id}/beitraege", data={"body": "Zu spät."})
     assert response.status_code == 409
     assert "Diese Beteiligung ist abgeschlossen" in response.get_data(as_text=True)
-    assert _count(db, Comment) == 1
+    assert count_rows(db, Comment) == 1
     assert db.session.scalar(select(Comment.body).where(Comment.body == "Zu spät.")) is None
 
 
@@ -542,7 +511,7 @@ def test_closed_consultation_refusal_from_the_page_goes_back_with_message(client
     assert response.status_code == 303
     html = client.get(urlsplit(response.headers["Location"]).path).get_data(as_text=True)
     assert "es können keine Beiträge mehr abgegeben werden" in html
-    assert _count(db, Comment) == 1
+    assert count_rows(db, Comment) == 1
 
 
 def test_upcoming_consultation_has_no_comment_form_and_refuses_comments(client, auth, db, create_user,
@@ -554,7 +523,7 @@ def test_upcoming_consultation_has_no_comment_form_and_refuses_comments(client, 
     assert elements(html, "textarea") == []
     response = client.post(f"/beteiligungen/{consultation.id}/beitraege", data={"body": "Zu früh."})
     assert response.status_code == 409
-    assert _count(db, Comment) == 0
+    assert count_rows(db, Comment) == 0
 
 
 def test_anonymous_visitor_is_invited_to_log_in_instead_of_a_form(client, create_consultation):

@@ -4,7 +4,7 @@
 ``api.post(url, user=citizen, json={…})`` sends a fresh bearer token of that user.
 """
 
-from sqlalchemy import func, select
+from .helpers import count_rows
 
 
 class ApiClient:
@@ -51,6 +51,4 @@ def error_of(response, status):
     return error
 
 
-def count(db, model, *conditions):
-    """The number of rows of a model (matching the conditions)."""
-    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+count = count_rows  # the number of rows of a model (matching the conditions)
