@@ -344,8 +344,6 @@ def test_consultation_form_refuses_missing_title(client, auth, db, create_user, 
     assert count_rows(db, Consultation) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the page answers 422 (the region is not a choice of the form); the contract "
-                                      "says 403 for another region, as the API does")
 def test_moderator_cannot_create_in_another_region(client, auth, db, create_user, create_region):
     own, other = create_region(), create_region()
     auth.login(create_user(role="moderator", regions=[own]))

@@ -82,9 +82,16 @@ def show(consultation_id):
 
 def _form_for(consultation=None):
     form = ConsultationForm(obj=consultation)
-    regions = [r for r in list_regions() if can_moderate(current_user, r)]
+    every_region = list_regions()
+    regions = [r for r in every_region if can_moderate(current_user, r)]
     if not regions:
         abort(403)
+    if consultation is None and request.method == "POST":
+        # Another region's id is a refusal (403, as in the API), not a mistake in the form.
+        requested = request.form.get("region", type=int)
+        if requested is not None and any(r.id == requested for r in every_region) \
+                and all(r.id != requested for r in regions):
+            abort(403)
     form.region.choices = [(r.id, r.name) for r in regions]
     if consultation is not None and request.method == "GET":
         form.region.data = consultation.region_id
