@@ -146,6 +146,7 @@ PAGES = [
     ("admin-index", "admin", "/verwaltung/"),
     ("admin-users", "admin", "/verwaltung/konten"),
     ("admin-plugins", "admin", "/verwaltung/plugins"),
+    ("region-settings", "admin", "/regionen/gelsenkirchen/verwaltung"),
     ("admin-audit", "admin", "/verwaltung/protokoll"),
     ("not-found", "anonymous", "/umfragen/999999"),
 ]
