@@ -14,7 +14,8 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "h5", "h6",
     "hr", "table", "thead", "tbody", "tr", "th", "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# "start": a list the author numbered from 3 on keeps its numbers ("3. …" is not shown as "1. …").
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 
 IMAGE_NOTE = "[Bild: {alt}]"
 IMAGE_NOTE_WITHOUT_ALT = "[Bild ohne Beschreibung]"

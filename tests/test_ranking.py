@@ -342,3 +342,45 @@ def test_enough_data_from_the_minimum_number_of_comparisons_on():
     assert [placed[pid]["place"] for pid in (1, 2, 3)] == [1, 2, 3]
     placed = place_problems(ranked, min_comparisons=5)
     assert [p["enough_data"] for p in placed] == [True, False, False]  # 6, 4 and 4 comparisons
+
+
+# --- small exact checks (found by mutation testing) ---------------------------------------------------------------
+
+
+def test_objective_is_the_negative_log_posterior():
+    from beteiligung.polls.ranking import _objective
+
+    theta = np.array([0.5, -0.5])
+    w = np.array([[0.0, 3.0], [1.0, 0.0]])
+    expected = 3 * math.log1p(math.exp(-1.0)) + 1 * math.log1p(math.exp(1.0)) + 0.5 * 0.25 * 0.5
+    assert _objective(theta, w, 0.25) == pytest.approx(expected, rel=1e-12)
+
+
+def test_default_prior_is_one_half():
+    outcomes = [(1, 2, 3), (2, 1, 1), (2, 3, 2)]
+    assert fit_bradley_terry([1, 2, 3], outcomes) == fit_bradley_terry([1, 2, 3], outcomes, prior=0.5)
+    assert fit_bradley_terry([1, 2, 3], outcomes) != fit_bradley_terry([1, 2, 3], outcomes, prior=1.5)
+
+
+def test_refusals_say_what_is_wrong():
+    with pytest.raises(ValueError, match="^counts must not be negative$"):
+        fit_bradley_terry([1, 2], [], ties=[(1, 2, -2)])
+    with pytest.raises(ValueError, match="^prior must not be negative$"):
+        fit_bradley_terry([1, 2], [], prior=-0.1)
+
+
+def test_choose_pair_with_two_problems():
+    pairs = {choose_pair({1: 0, 2: 0}, set(), random.Random(seed)) for seed in range(20)}
+    assert pairs == {(1, 2), (2, 1)}
+
+
+def test_choose_pair_ignores_malformed_and_unknown_pairs_in_done():
+    counts = {1: 0, 2: 5, 3: 5}
+    # A one-element entry first must not stop the count of the real pairs after it; a pair with a
+    # problem that is gone (99) does not count for the problem that is still there.
+    done = [frozenset({7}), frozenset({1, 2}), frozenset({1, 3})]
+    for seed in range(20):
+        assert set(choose_pair(counts, done, random.Random(seed))) == {2, 3}
+    done = {frozenset({1, 99}), frozenset({1, 2})}
+    for seed in range(20):
+        assert 1 in choose_pair(counts, done, random.Random(seed))  # 1 still has 3 open
