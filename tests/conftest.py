@@ -8,3 +8,24 @@ from api_support import Api
 def api(client, api_headers):
     """The test client for the JSON API, with a token per user (``api.post(url, user=…, json=…)``)."""
     return Api(client, api_headers)
+
+
+# A discussion in Soest with its people, shared by the comment tests (a test file may define its own).
+@pytest.fixture
+def consultation(create_region, create_consultation):
+    return create_consultation(create_region(slug="soest", name="Soest"))
+
+
+@pytest.fixture
+def author(create_user):
+    return create_user(pseudonym="Autorin Anna")
+
+
+@pytest.fixture
+def reader(create_user):
+    return create_user(pseudonym="Leser Ludwig")
+
+
+@pytest.fixture
+def moderator(create_user, consultation):
+    return create_user(role="moderator", regions=[consultation.region], pseudonym="Moderation Soest")

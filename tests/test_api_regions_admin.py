@@ -5,22 +5,14 @@ from api_support import error_of
 from sqlalchemy import select
 
 from beteiligung.audit.models import AuditEntry
-from beteiligung.plugin_api import Plugin
 from beteiligung.plugins.models import RegionPlugin
 from beteiligung.regions.models import Region
 from beteiligung.testing.fixtures import plugin_entry_point
 
 
-class QuietPlugin(Plugin):
-    """A plugin without pages, tables or hooks: enabling it only writes the switch."""
-
-    title = "Leise"
-    core_version = ">=0.1,<1"
-
-
 @pytest.fixture
 def app_config():
-    return {"PLUGIN_ENTRY_POINTS": [plugin_entry_point("quiet", "test_api_regions_admin:QuietPlugin")]}
+    return {"PLUGIN_ENTRY_POINTS": [plugin_entry_point("quiet", "sample_plugins.quiet:QuietPlugin")]}
 
 
 @pytest.fixture

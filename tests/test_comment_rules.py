@@ -13,26 +13,6 @@ REFUSAL = "Ausgeblendete Beiträge können nicht gelöscht oder bearbeitet werde
 
 
 @pytest.fixture
-def consultation(create_region, create_consultation):
-    return create_consultation(create_region(slug="soest", name="Soest"))
-
-
-@pytest.fixture
-def author(create_user):
-    return create_user(pseudonym="Autorin Anna")
-
-
-@pytest.fixture
-def reader(create_user):
-    return create_user(pseudonym="Leser Ludwig")
-
-
-@pytest.fixture
-def moderator(create_user, consultation):
-    return create_user(role="moderator", regions=[consultation.region], pseudonym="Moderation Soest")
-
-
-@pytest.fixture
 def hidden(db, consultation, author, moderator, create_comment):
     comment = create_comment(consultation, author, body=HIDDEN_TEXT)
     hide_comment(moderator, comment, "Beleidigung.")

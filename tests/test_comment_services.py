@@ -47,26 +47,6 @@ CLOSED = "Diese Beteiligung ist abgeschlossen; es können keine Beiträge mehr a
 
 
 @pytest.fixture
-def consultation(create_region, create_consultation):
-    return create_consultation(create_region(slug="soest", name="Soest"))
-
-
-@pytest.fixture
-def author(create_user):
-    return create_user(pseudonym="Autorin Anna")
-
-
-@pytest.fixture
-def reader(create_user):
-    return create_user(pseudonym="Leser Ludwig")
-
-
-@pytest.fixture
-def moderator(create_user, consultation):
-    return create_user(role="moderator", regions=[consultation.region], pseudonym="Moderation Soest")
-
-
-@pytest.fixture
 def notified(monkeypatch):
     """Every events.notify call of the services, recorded; the real notify still runs."""
     calls = []

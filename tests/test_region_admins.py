@@ -6,23 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from beteiligung.audit.models import AuditEntry
-from beteiligung.plugin_api import Plugin
 from beteiligung.plugins.models import RegionPlugin
 from beteiligung.policy import can_administer_region, can_moderate
 from beteiligung.testing.fixtures import plugin_entry_point
 
 
-class QuietPlugin(Plugin):
-    """A plugin without pages, tables or hooks."""
-
-    title = "Leise"
-    description = "Tut nichts."
-    core_version = ">=0.1,<1"
-
-
 @pytest.fixture
 def app_config():
-    return {"PLUGIN_ENTRY_POINTS": [plugin_entry_point("quiet", "test_region_admins:QuietPlugin")]}
+    return {"PLUGIN_ENTRY_POINTS": [plugin_entry_point("quiet", "sample_plugins.quiet:QuietPlugin")]}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import page_arg, show_error
 from ..plugins.runtime import get_registry
-from ..plugins.services import disable_plugin, enable_plugin
+from ..plugins.services import switch_plugin
 from ..policy import require_admin
 from ..regions.models import Region
 from ..regions.services import create_region, list_regions
@@ -93,11 +93,7 @@ def toggle_plugin(name, region_id):
     region = db.session.get(Region, region_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    enable = request.form.get("enable") == "1"
-    (enable_plugin if enable else disable_plugin)(current_user, region, name)
+    message = switch_plugin(current_user, region, name, request.form.get("enable") == "1")
     db.session.commit()
-    if enable:
-        flash(_("%(plugin)s ist in %(region)s aktiviert.", plugin=name, region=region.name), "success")
-    else:
-        flash(_("%(plugin)s ist in %(region)s deaktiviert.", plugin=name, region=region.name), "success")
+    flash(message, "success")
     return redirect(url_for(".plugins"), code=303)

@@ -90,3 +90,12 @@ def disable_plugin(actor, region, name):
         raise Conflict(_("Das Plugin „%(name)s“ ist in %(region)s nicht aktiviert.", name=name, region=region.name))
     _forget_enabled(region)
     record(actor, "plugin.disabled", region, region, plugin=name)
+
+
+def switch_plugin(actor, region, name, enable):
+    """Enable or disable a plugin in a region (the rules above); returns the confirmation for the page."""
+    if enable:
+        enable_plugin(actor, region, name)
+        return _("%(plugin)s ist in %(region)s aktiviert.", plugin=name, region=region.name)
+    disable_plugin(actor, region, name)
+    return _("%(plugin)s ist in %(region)s deaktiviert.", plugin=name, region=region.name)

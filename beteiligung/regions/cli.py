@@ -153,19 +153,24 @@ def moderators_cli():
     """Region moderators: they run consultations and polls and moderate comments in their regions."""
 
 
+def _set_moderation(slug, email, moderator):
+    from ..accounts.services import set_moderator
+
+    region, user = _region(slug), _user(email)
+    try:
+        changed = set_moderator(None, user, region, moderator=moderator)
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    return region, user, changed
+
+
 @moderators_cli.command("add")
 @click.argument("slug")
 @click.argument("email")
 def add_moderator_command(slug, email):
     """Make the account with EMAIL a moderator of the region SLUG (a second time changes nothing)."""
-    from ..accounts.services import set_moderator
-
-    region, user = _region(slug), _user(email)
-    try:
-        changed = set_moderator(None, user, region, moderator=True)
-        db.session.commit()
-    except DomainError as error:
-        _fail(error)
+    region, user, changed = _set_moderation(slug, email, True)
     if changed:
         click.echo(f"{user.pseudonym} moderiert jetzt die Region {region.name}.")
     else:
@@ -177,14 +182,7 @@ def add_moderator_command(slug, email):
 @click.argument("email")
 def remove_moderator_command(slug, email):
     """Take the moderation of the region SLUG away from the account with EMAIL."""
-    from ..accounts.services import set_moderator
-
-    region, user = _region(slug), _user(email)
-    try:
-        changed = set_moderator(None, user, region, moderator=False)
-        db.session.commit()
-    except DomainError as error:
-        _fail(error)
+    region, user, changed = _set_moderation(slug, email, False)
     if changed:
         click.echo(f"{user.pseudonym} moderiert die Region {region.name} nicht mehr.")
     else:

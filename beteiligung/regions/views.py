@@ -14,8 +14,9 @@ from ..consultations.services import consultation_query
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_error
+from ..plugins import services as plugin_services
 from ..plugins.runtime import get_registry, navigation
-from ..plugins.services import disable_plugin, enable_plugin, enabled_names
+from ..plugins.services import enabled_names
 from ..policy import can_administer_region, require_admin, require_region_admin
 from ..polls.services import poll_query
 from .services import add_region_admin, get_region_by_slug, remove_region_admin, update_region
@@ -98,13 +99,9 @@ def switch_plugin(region_slug, name):
     region = _administered_region(region_slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    enable = request.form.get("enable") == "1"
-    (enable_plugin if enable else disable_plugin)(current_user, region, name)
+    message = plugin_services.switch_plugin(current_user, region, name, request.form.get("enable") == "1")
     db.session.commit()
-    if enable:
-        flash(_("%(plugin)s ist in %(region)s aktiviert.", plugin=name, region=region.name), "success")
-    else:
-        flash(_("%(plugin)s ist in %(region)s deaktiviert.", plugin=name, region=region.name), "success")
+    flash(message, "success")
     return redirect(url_for(".settings", region_slug=region.slug), code=303)
 
 
