@@ -53,6 +53,29 @@ def create_user_command(email, password, pseudonym, role, regions):
     click.echo(f"Konto angelegt: {user.pseudonym} (#{user.id}, {user.role})")
 
 
+@users_cli.group("sessions")
+def sessions_cli():
+    """Sitzungen eines Kontos / an account's sessions."""
+
+
+@sessions_cli.command("revoke")
+@click.argument("email")
+def revoke_sessions_command(email):
+    """End every session of the account and delete its API tokens (e.g. after a stolen device)."""
+    from sqlalchemy import func, select
+
+    from .accounts.models import ApiToken, User
+    from .accounts.services import end_other_sessions, normalize_email
+
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise click.ClickException(f"Kein Konto mit der E-Mail-Adresse {email}.")
+    tokens = db.session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id))
+    end_other_sessions(user)
+    db.session.commit()
+    click.echo(f"Alle Sitzungen von {user.pseudonym} (#{user.id}) beendet, {tokens} Zugangstoken gelöscht.")
+
+
 @demo_cli.command("load")
 def load_demo_command():
     """Load the demo regions, accounts, consultations and comments (idempotent)."""

@@ -69,6 +69,10 @@ class Config:
     POLLS_PER_PAGE = 20
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 30)
 
+    # A log-in session ends after this many minutes without a request (the time lives in the cookie).
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    # Attempts to change the password, per account.
+    PASSWORD_CHANGE_RATE_LIMIT = os.environ.get("PASSWORD_CHANGE_RATE_LIMIT", "5 per 15 minutes")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

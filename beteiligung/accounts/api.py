@@ -1,9 +1,10 @@
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 
-from ..api import bp, load
+from ..api import api_token, bp, load
 from ..errors import Unauthorized
 from ..extensions import db, limiter
+from ..timeutil import isoformat
 from . import services
 from .schemas import TokenRequestSchema
 
@@ -15,6 +16,23 @@ def create_token():
     user = services.authenticate(data["email"], data["password"])
     if user is None:
         raise Unauthorized(_("E-Mail-Adresse oder Passwort sind nicht richtig."))
-    token = services.issue_token(user, current_app.config["API_TOKEN_DAYS"])
+    token, row = services.issue_named_token(user, current_app.config["API_TOKEN_DAYS"], data["name"])
     db.session.commit()
-    return jsonify({"token": token}), 201
+    return jsonify({"token": token, "id": row.id, "name": row.name, "created_at": isoformat(row.created_at),
+                    "expires_at": isoformat(row.expires_at)}), 201
+
+
+@bp.route("/auth/token", methods=["DELETE"])
+def revoke_token():
+    """Revoke the token this request is made with (log-out of a script); 204."""
+    row = api_token()
+    if row is None:
+        raise Unauthorized(_("Für diese Aktion ist ein Zugangstoken nötig (Authorization: Bearer …)."))
+    services.revoke_token(row.user, row.id)
+    db.session.commit()
+    return "", 204
+
+
+# The account page's token routes (accounts blueprint). Imported here because this module is loaded by
+# create_app before the blueprints are registered; it would sit as well at the end of accounts/views.py.
+from . import token_views  # noqa: E402,F401

@@ -33,3 +33,16 @@ class DeleteAccountForm(FlaskForm):
                              validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort an."))],
                              render_kw={"autocomplete": "current-password"})
     delete_texts = BooleanField(_l("Auch den Text meiner Beiträge löschen"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Aktuelles Passwort"),
+                                     validators=[DataRequired(_l("Bitte geben Sie Ihr aktuelles Passwort an.")),
+                                                 Length(max=200)],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("Neues Passwort"), validators=[
+        DataRequired(_l("Bitte wählen Sie ein neues Passwort.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(_l("Neues Passwort wiederholen"), validators=[
+        DataRequired(_l("Bitte wiederholen Sie das neue Passwort.")),
+        EqualTo("password", _l("Die Passwörter stimmen nicht überein."))], render_kw={"autocomplete": "new-password"})

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="citizen")
     terms_accepted_at: Mapped[object] = mapped_column(db.DateTime, nullable=True)
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    # Raised to end every session of the account (log-out, password change); a session remembers the
+    # version it was started with and is refused once the account's is higher.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     moderated_regions = relationship("Region", secondary=region_moderators, back_populates="moderators",
                                      order_by="Region.name")
@@ -57,7 +60,11 @@ class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: what the owner calls it ("Auswertungsskript"); empty when not named
+    name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     expires_at: Mapped[object] = mapped_column(db.DateTime)
+    #: last request with the token that changed something (reads never write; see accounts docs)
+    last_used_at: Mapped[object] = mapped_column(db.DateTime, nullable=True)
 
     user = relationship("User")

@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit.services import record
@@ -98,18 +99,49 @@ def _digest(token):
 
 
 def issue_token(user, days):
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(days=days)))
-    return token
+    """A new unnamed token (its value, shown once); see :func:`issue_named_token`."""
+    return issue_named_token(user, days)[0]
 
 
 def user_for_token(token):
-    row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == _digest(token))
-    ).first()
-    if row is None or row.ApiToken.expires_at <= utcnow():
-        return None
-    return row.User
+    """The account of an unexpired bearer token, or None (the rule is :func:`resolve_token`)."""
+    row = resolve_token(token)
+    return row.user if row is not None else None
+
+
+def end_other_sessions(user):
+    """End every session and delete every API token of the account; returns the new session version.
+
+    Sessions remember the version they started with (accounts.views) and are refused once the
+    account's is higher. The caller commits; a session that should go on stores the returned version.
+    """
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_version=User.session_version + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    version = db.session.scalar(select(User.session_version).where(User.id == user.id))
+    set_committed_value(user, "session_version", version)
+    return version
+
+
+def change_password(user, current_password, new_password):
+    """Set a new password after checking the current one; ends the account's other sessions and tokens.
+
+    Returns the new session version (for the session that made the change, which stays logged in).
+    """
+    if not isinstance(current_password, str) or len(current_password) > PASSWORD_MAX_LENGTH:
+        current_password = ""
+    ok, _new_hash = verify_password(user.password_hash, current_password)
+    if not ok:
+        raise Invalid(_("Das aktuelle Passwort ist nicht richtig."),
+                      {"current_password": [_("Das Passwort ist nicht richtig.")]})
+    _check_password(new_password)
+    if new_password == current_password:
+        raise Invalid(_("Das neue Passwort muss sich vom bisherigen unterscheiden."),
+                      {"password": [_("Bitte wählen Sie ein anderes Passwort.")]})
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
+    return end_other_sessions(user)
 
 
 def assign_moderator(user, region):
@@ -167,7 +199,11 @@ def export_data(user):
                                .order_by(CommentVote.created_at)).all()
     reports = db.session.scalars(select(CommentReport).where(CommentReport.reporter_id == user.id)
                                  .order_by(CommentReport.created_at)).all()
-    return {**_comment_data(user, comments, votes, reports), **_poll_data(user)}
+    tokens = [{"name": t.name, "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
+               "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None}
+              for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                          .order_by(ApiToken.created_at, ApiToken.id))]
+    return {**_comment_data(user, comments, votes, reports), **_poll_data(user), "api_tokens": tokens}
 
 
 def _comment_data(user, comments, votes, reports):
@@ -255,3 +291,58 @@ def delete_account(user, password, delete_texts=False):
     db.session.expunge(user)
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.flush()
+
+
+# --- API tokens the owner can name, list and revoke (account page and API share these rules) ---
+
+def issue_named_token(user, days, name=""):
+    """A new token for the user, named ``name`` (may be empty): (token value, ApiToken row).
+
+    The value is returned only here, once; only its digest is stored, so nobody can show it again.
+    """
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), name=name or "",
+                   expires_at=utcnow() + timedelta(days=days))
+    db.session.add(row)
+    db.session.flush()
+    return token, row
+
+
+def resolve_token(token):
+    """The unexpired ApiToken row of a bearer token value (its ``user`` loaded), or None."""
+    if not isinstance(token, str) or not token:
+        return None
+    row = db.session.execute(
+        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == _digest(token))
+    ).first()
+    if row is None or row.ApiToken.expires_at <= utcnow():
+        return None
+    return row.ApiToken
+
+
+def mark_token_used(api_token):
+    """Note a write made with the token. No flush and no commit: the request's own commit stores it,
+    and a refused write (rolled back) leaves the old time. Reads never call this: a GET never writes."""
+    api_token.last_used_at = utcnow()
+
+
+def list_tokens(user):
+    """The account's tokens that still work, newest first (expired ones are not listed: they open nothing)."""
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at > utcnow())
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(user, token_id):
+    """Revoke (delete) one of the user's own tokens. Another account's or an unknown id: NotFound, nothing changed."""
+    from ..errors import NotFound
+    from ..ids import parse_id
+
+    number = parse_id(token_id)
+    row = None if number is None else db.session.scalar(
+        select(ApiToken).where(ApiToken.id == number, ApiToken.user_id == user.id))
+    if row is None:
+        raise NotFound(_("Dieses Zugangstoken gibt es nicht (mehr)."))
+    db.session.delete(row)
+    db.session.flush()
+    return row

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, validate
 from marshmallow import fields as mfields
 
-from ..accounts.services import user_for_token
+from ..accounts.services import mark_token_used, resolve_token
 from ..errors import DomainError, Invalid, Unauthorized, json_error, with_allow_header
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -18,17 +18,35 @@ class BadRequest(DomainError):
     code = "bad_request"
 
 
+# Methods that only read: a request with one of them never writes, not even the token's last use.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def api_token():
+    """The ApiToken row of the request's bearer token, or None (no token); an unknown or expired token: 401.
+
+    A request that may write (not GET/HEAD/OPTIONS) notes the token's last use on the row; the
+    request's own commit stores it and a refused write rolls it back, so no extra commit is made.
+    """
+    if "api_token" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        row = None
+        if scheme.lower() == "bearer" and token.strip():
+            row = resolve_token(token.strip())
+            if row is None:
+                raise Unauthorized(_("Das Zugangstoken ist ungültig oder abgelaufen."))
+            if request.method not in READ_METHODS:
+                mark_token_used(row)
+        g.api_token = row
+    return g.api_token
+
+
 def api_user():
     """The user of the request's bearer token, or None. Cookies never authenticate API calls."""
     if "api_user" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, token = header.partition(" ")
-        user = None
-        if scheme.lower() == "bearer" and token.strip():
-            user = user_for_token(token.strip())
-            if user is None:
-                raise Unauthorized(_("Das Zugangstoken ist ungültig oder abgelaufen."))
-        g.api_user = user
+        row = api_token()
+        g.api_user = None if row is None else row.user
     return g.api_user
 
 

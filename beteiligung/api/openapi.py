@@ -20,7 +20,10 @@ PAGE_PARAMS = [
 # (method, path, summary, request schema, success status, needs token, extra parameters);
 # a status filter left empty ("?status=") means no filter, as on the list pages.
 OPERATIONS = [
-    ("post", "/auth/token", "Zugangstoken für E-Mail und Passwort", "TokenRequest", 201, False, []),
+    ("post", "/auth/token", "Zugangstoken für E-Mail und Passwort, mit einem Namen (name, höchstens 80 Zeichen) "
+     "für die Liste auf der Kontoseite", "TokenRequest", 201, False, []),
+    ("delete", "/auth/token", "Das Token dieser Anfrage widerrufen; ohne oder mit ungültigem Token 401", None, 204,
+     True, []),
     ("get", "/regions", "Regionen mit ihren aktivierten Plugins", None, 200, False, PAGE_PARAMS),
     ("post", "/regions", "Region anlegen (Plattform-Administration); vergebene Kurzbezeichnung 409", "RegionCreate",
      201, True, []),
@@ -102,7 +105,8 @@ ERROR_DESCRIPTIONS = {
 
 # (method, path) -> the Flask endpoint, for the body limit of each write.
 ENDPOINTS = {
-    ("post", "/auth/token"): "api.create_token", ("post", "/consultations"): "api.create_consultation",
+    ("post", "/auth/token"): "api.create_token", ("delete", "/auth/token"): "api.revoke_token",
+    ("post", "/consultations"): "api.create_consultation",
     ("post", "/regions"): "api.create_region", ("patch", "/regions/{slug}"): "api.update_region",
     ("post", "/regions/{slug}/moderators"): "api.add_moderator",
     ("patch", "/consultations/{id}"): "api.update_consultation",
@@ -188,7 +192,9 @@ def build_spec():
             operation["description"] = f"Höchstens {limit // 1024} KiB im Anfragekörper (sonst 413)."
         operation["security"] = [{"bearer": []}] if token else [{}, {"bearer": []}]
         paths.setdefault(path, {})[method] = operation
-    for path, operations in paths.items():
+    # The token operations come last: a client that walks the document in order (the contract test)
+    # revokes its tokens with DELETE /auth/token only after it has used them everywhere else.
+    for path, operations in sorted(paths.items(), key=lambda item: item[0] == "/auth/token"):
         spec.path(path=path, operations=operations)
     return spec.to_dict()
 

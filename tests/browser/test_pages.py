@@ -136,6 +136,7 @@ PAGES = [
     ("privacy", "anonymous", "/konto/datenschutz"),
     ("account", "citizen", "/konto/"),
     ("account-moderator", "moderator-aachen", "/konto/"),
+    ("account-password", "citizen", "/konto/passwort"),
     ("moderation-queue", "moderator-gelsenkirchen", "/moderation/meldungen"),
     ("poll-new", "moderator-aachen", "/umfragen/neu"),
     ("poll-edit-draft", "moderator-aachen", "{new_draft:aachen}"),
