@@ -155,9 +155,13 @@ def _problem(e, status):
     return _("%(actor)s hat das Problem #%(id)s „%(text)s“ wieder offen gestellt.", actor=e.actor, id=e.id, text=text)
 
 
+def _member(e):
+    """(account, region) of a moderation or administration membership entry, for its sentence."""
+    return (e.target.pseudonym if e.target is not None else _("ein gelöschtes Konto")), e.region or "–"
+
+
 def _moderator(e, added):
-    user = e.target.pseudonym if e.target is not None else _("ein gelöschtes Konto")
-    region = e.region or "–"
+    user, region = _member(e)
     if added:
         return _("%(actor)s hat %(user)s zur Moderation der Region „%(region)s“ hinzugefügt.", actor=e.actor,
                  user=user, region=region)
@@ -166,8 +170,7 @@ def _moderator(e, added):
 
 
 def _region_admin(e, added):
-    user = e.target.pseudonym if e.target is not None else _("ein gelöschtes Konto")
-    region = e.region or "–"
+    user, region = _member(e)
     if added:
         return _("%(actor)s hat %(user)s zur Administration der Region „%(region)s“ hinzugefügt.", actor=e.actor,
                  user=user, region=region)

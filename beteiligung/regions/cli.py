@@ -105,6 +105,17 @@ def _user(email):
     return user
 
 
+def _apply(service, slug, email):
+    """Run ``service(None, region, user)`` for the region SLUG and the account EMAIL, and commit."""
+    region, user = _region(slug), _user(email)
+    try:
+        service(None, region, user)
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    return region, user
+
+
 @admins_cli.command("add")
 @click.argument("slug")
 @click.argument("email")
@@ -112,12 +123,7 @@ def add_admin_command(slug, email):
     """Make the account with EMAIL an administrator of the region SLUG."""
     from .services import add_region_admin
 
-    region, user = _region(slug), _user(email)
-    try:
-        add_region_admin(None, region, user)
-        db.session.commit()
-    except DomainError as error:
-        _fail(error)
+    region, user = _apply(add_region_admin, slug, email)
     click.echo(f"{user.pseudonym} verwaltet jetzt die Region {region.name}.")
 
 
@@ -128,12 +134,7 @@ def remove_admin_command(slug, email):
     """Take the administration of the region SLUG away from the account with EMAIL."""
     from .services import remove_region_admin
 
-    region, user = _region(slug), _user(email)
-    try:
-        remove_region_admin(None, region, user)
-        db.session.commit()
-    except DomainError as error:
-        _fail(error)
+    region, user = _apply(remove_region_admin, slug, email)
     click.echo(f"{user.pseudonym} verwaltet die Region {region.name} nicht mehr.")
 
 

@@ -125,14 +125,19 @@ def add_administrator(region_slug):
     return redirect(url_for(".settings", region_slug=region.slug), code=303)
 
 
+def _posted_account(user_id):
+    """The account a removal button names (400 without a valid form, 404 for an unknown account)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return db.session.get(User, user_id) or abort(404)
+
+
 @bp.route("/regionen/<region_slug>/verwaltung/administration/<int:user_id>/entfernen", methods=["POST"])
 @login_required
 def remove_administrator(region_slug, user_id):
     region = _administered_region(region_slug)
     require_admin(current_user)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    user = db.session.get(User, user_id) or abort(404)
+    user = _posted_account(user_id)
     remove_region_admin(current_user, region, user)
     db.session.commit()
     flash(_("%(user)s verwaltet die Region %(region)s nicht mehr.", user=user.pseudonym, region=region.name),
@@ -166,9 +171,7 @@ def add_moderator(region_slug):
 @login_required
 def remove_moderator(region_slug, user_id):
     region = _administered_region(region_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    user = db.session.get(User, user_id) or abort(404)
+    user = _posted_account(user_id)
     if set_moderator(current_user, user, region, moderator=False):
         db.session.commit()
         flash(_("%(user)s moderiert %(region)s nicht mehr.", user=user.pseudonym, region=region.name), "success")
