@@ -46,6 +46,7 @@ demo: migrate
 
 run: demo
 	@echo "Beteiligung läuft auf http://127.0.0.1:$(PORT)/ (Strg+C beendet)"
+	@if [ -z "$$MAIL_SERVER" ]; then echo "Ohne MAIL_SERVER landen E-Mails (z. B. Bestätigungslinks) als .eml-Dateien in instance/outbox/."; fi
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite (core and plugins) on SQLite; with TEST_DATABASE_URL set, at the same time once

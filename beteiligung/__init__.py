@@ -111,9 +111,12 @@ def create_app(config=None):
     from .comments.views import bp as comments_bp
     from .consultations.views import bp as consultations_bp
     from .errors import register_error_handlers
+    from .jobs import register as register_jobs
+    from .notifications import init_notifications
     from .plugins.runtime import init_plugins
     from .polls import init_question_types
     from .polls.views import bp as polls_bp
+    from .processes import init_processes
     from .regions.views import bp as regions_bp
     from .templating import register_template_helpers
 
@@ -128,8 +131,11 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_jobs(app)
     init_plugins(app)
     init_question_types(app)
+    init_notifications(app)  # after the plugins: their notification kinds are checked at start
+    init_processes(app)  # after the plugins: their process templates are checked at start
 
     @app.route("/favicon.ico")
     def favicon():

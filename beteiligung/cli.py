@@ -53,6 +53,37 @@ def create_user_command(email, password, pseudonym, role, regions):
     click.echo(f"Konto angelegt: {user.pseudonym} (#{user.id}, {user.role})")
 
 
+@users_cli.command("confirm")
+@click.argument("email")
+def confirm_user_command(email):
+    """Confirm an account's e-mail address by hand (e.g. when the owner's mail never arrived); audited."""
+    from .accounts.confirmation import confirm_by_operator
+
+    user, changed = confirm_by_operator(email)
+    if user is None:
+        raise click.ClickException(f"Kein Konto mit der E-Mail-Adresse {email}.")
+    db.session.commit()
+    if changed:
+        click.echo(f"E-Mail-Adresse von {user.pseudonym} (#{user.id}) bestätigt.")
+    else:
+        click.echo(f"Die E-Mail-Adresse von {user.pseudonym} (#{user.id}) war bereits bestätigt.")
+
+
+@users_cli.command("purge-unconfirmed")
+def purge_unconfirmed_command():
+    """Delete accounts that did not confirm their address within UNCONFIRMED_ACCOUNT_DAYS (run it daily from cron)."""
+    from .accounts.confirmation import delete_unconfirmed_accounts
+
+    kept = []
+    count = delete_unconfirmed_accounts(kept=kept)
+    db.session.commit()
+    click.echo(f"{count} unbestätigte Konten gelöscht.")
+    if kept:
+        for user_id, reason in kept:
+            click.echo(f"Konto #{user_id} nicht gelöscht: {reason}", err=True)
+        raise click.exceptions.Exit(1)
+
+
 @users_cli.group("sessions")
 def sessions_cli():
     """Sitzungen eines Kontos / an account's sessions."""
@@ -76,6 +107,27 @@ def revoke_sessions_command(email):
     click.echo(f"Alle Sitzungen von {user.pseudonym} (#{user.id}) beendet, {tokens} Zugangstoken gelöscht.")
 
 
+@users_cli.command("reset-password")
+@click.argument("email")
+def reset_password_command(email):
+    """Mail the account a link to set a new password (valid PASSWORD_RESET_MINUTES; the password stays
+    as it is until the owner follows the link)."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .accounts.recovery import send_reset_link
+    from .accounts.services import normalize_email
+
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise click.ClickException(f"Kein Konto mit der E-Mail-Adresse {email}.")
+    send_reset_link(user)
+    db.session.commit()
+    click.echo(f"Link zum Zurücksetzen des Passworts an {user.email} geschickt (#{user.id}, gültig "
+               f"{current_app.config['PASSWORD_RESET_MINUTES']} Minuten).")
+
+
 @demo_cli.command("load")
 def load_demo_command():
     """Load the demo regions, accounts, consultations and comments (idempotent)."""
@@ -87,6 +139,9 @@ def load_demo_command():
 
 
 def register_cli(app):
+    from .mail.cli import register as register_mail_cli
+
+    register_mail_cli(app)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(polls_cli)

@@ -73,6 +73,50 @@ class Config:
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
     # Attempts to change the password, per account.
     PASSWORD_CHANGE_RATE_LIMIT = os.environ.get("PASSWORD_CHANGE_RATE_LIMIT", "5 per 15 minutes")
+    # E-mail confirmation: how long the mailed link works, resends per account, and after how many
+    # days accounts that never confirmed are deleted (flask users purge-unconfirmed, from cron).
+    EMAIL_CONFIRM_HOURS = _int("EMAIL_CONFIRM_HOURS", 48)
+    CONFIRM_RESEND_RATE_LIMIT = os.environ.get("CONFIRM_RESEND_RATE_LIMIT", "3 per hour")
+    UNCONFIRMED_ACCOUNT_DAYS = _int("UNCONFIRMED_ACCOUNT_DAYS", 7)
+    # Mail: over SMTP when MAIL_SERVER is set, else written as .eml files to MAIL_OUTBOX
+    # (default instance/outbox/). A mail that fails MAIL_MAX_ATTEMPTS times is kept as "failed".
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Beteiligung <noreply@beteiligung.localhost>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 4)
+    MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX")
+    # Links in mails sent outside a request (jobs, cron) start with this address.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Background jobs: "rq" (Redis queue, needs REDIS_URL and a worker) or "embedded" (in the
+    # process, after the response); unset: rq when REDIS_URL is set.
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "beteiligung")
+    # Seconds before each retry of a failed job on the queue (then it is recorded as failed).
+    JOBS_RETRY_INTERVALS = os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300")
+    # Password reset by mail: how long the link works; requests per client address, and reset mails
+    # per address (counted on a digest of the address, never the address itself).
+    PASSWORD_RESET_MINUTES = _int("PASSWORD_RESET_MINUTES", 60)
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per hour")
+    PASSWORD_RESET_MAILS_PER_ADDRESS = os.environ.get("PASSWORD_RESET_MAILS_PER_ADDRESS", "3 per hour")
+    # Changing the e-mail address (the link to the new address works this long) and the profile
+    # (name, language): attempts per account and per client address.
+    EMAIL_CHANGE_HOURS = _int("EMAIL_CHANGE_HOURS", 48)
+    EMAIL_CHANGE_RATE_LIMIT = os.environ.get("EMAIL_CHANGE_RATE_LIMIT", "5 per hour")
+    PROFILE_RATE_LIMIT = os.environ.get("PROFILE_RATE_LIMIT", "10 per hour")
+    # Guessing passwords: after this many failed log-ins an account (or a known device of it) has to
+    # wait 1, 2, 4 … minutes, at most LOGIN_WAIT_MAX_MINUTES, before the next attempt is checked.
+    # Failures older than LOGIN_FAILURE_MEMORY_HOURS are forgotten. DEVICE_COOKIE_DAYS: how long a
+    # browser that logged in is recognised (its attempts do not suffer from a stranger's failures).
+    LOGIN_FAILURES_BEFORE_WAIT = _int("LOGIN_FAILURES_BEFORE_WAIT", 5)
+    LOGIN_WAIT_MAX_MINUTES = _int("LOGIN_WAIT_MAX_MINUTES", 60)
+    LOGIN_FAILURE_MEMORY_HOURS = _int("LOGIN_FAILURE_MEMORY_HOURS", 24)
+    DEVICE_COOKIE_DAYS = _int("DEVICE_COOKIE_DAYS", 365)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -36,3 +36,18 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # The largest id an integer column holds (PostgreSQL's int4): larger ones name nothing and are refused
 # before they reach the database (URLs, JSON ids, form values).
 MAX_ID = 2**31 - 1
+
+
+def savepoint():
+    """``db.session.begin_nested()`` that is a real savepoint on SQLite too.
+
+    Python's sqlite3 driver opens a transaction only before INSERT/UPDATE/DELETE; a SAVEPOINT that
+    comes first would itself be the outermost transaction, and releasing it would commit everything
+    at once. So on SQLite the outer transaction is begun first.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    return db.session.begin_nested()

@@ -25,6 +25,7 @@ from .errors import Conflict, Invalid, NotAllowed, NotFound
 from .extensions import db
 from .forms import page_arg
 from .markup import clean_text
+from .notifications.events import NotificationKind
 from .pagination import paginate as _paginate
 from .plugins.base import Plugin
 from .plugins.hookspecs import hookimpl
@@ -42,6 +43,8 @@ from .polls.types import (
     share,
     strict_int,
 )
+from .privacy import DataCategory
+from .processes.models import Process
 from .regions.models import Region
 from .statistics import monthly_activity, participation
 from .templating import format_dt
@@ -110,6 +113,25 @@ def consultations_query(region=None, status=None):
     return consultation_query(None, region, status)
 
 
+def processes_query(region=None):
+    """A select() of the participation processes the public sees (published ones), newest first. A process's
+    ``status`` (upcoming|running|finished) and its ``phases`` (in order, each with ``title``, ``starts_at``,
+    ``ends_at`` and ``status``: upcoming|current|past) follow their dates when read."""
+    from .processes.services import process_query
+
+    return process_query(None, region)
+
+
+def phase_of(target):
+    """The ``ProcessPhase`` (with ``.process``) that a ``Consultation`` or ``Poll`` belongs to, or None."""
+    from .processes.services import phase_of as find
+
+    kind = {Consultation: "consultation", Poll: "poll"}.get(type(target))
+    if kind is None:
+        raise ValueError("phase_of: the target is a Consultation or Poll")
+    return find(kind, target.id)
+
+
 def paginate(query, page=None, per_page=20):
     """One page of a select() of ORM rows: ``.items``, ``.page``, ``.pages``, ``.total``, ``.has_prev``,
     ``.has_next`` (two queries). ``page`` defaults to the page's ``?page=`` (anything invalid: 1); a page
@@ -160,6 +182,51 @@ def audit(action, target, sentence, *, region=None, actor=None, **details):
     return record_plugin_action(plugin, actor, action, target, sentence, region=region, **details)
 
 
+def notify_users(kind, users, params, url, key, actor=None):
+    """Notify these accounts (``User`` objects or ids) of an event of ``kind`` (a core kind or one of the
+    plugin's ``notification_kinds``), once per ``key`` (e.g. the id of what happened): a second call with the
+    same kind and key does nothing. ``params`` (JSON) fill the kind's sentence, ``url`` is the page it leads
+    to, ``actor`` (the account that caused it) is never notified. Runs in the current transaction; mails go
+    out after its commit, per each account's choice. Returns whether the event was new."""
+    from .notifications.services import emit
+
+    return emit(kind, list(users), params, url, key, actor=actor)
+
+
+def notify_followers(kind, target, params, url, key, actor=None):
+    """As ``notify_users``, for the followers of ``target`` (a ``Consultation``, ``Poll`` or ``Region``) and,
+    for a consultation or poll, of its region."""
+    from .notifications.services import emit, followers
+
+    target_type = {Consultation: "consultation", Poll: "poll", Region: "region"}.get(type(target))
+    if target_type is None:
+        raise ValueError("notify_followers: the target is a Consultation, Poll or Region")
+    targets = [(target_type, target.id)]
+    if target_type != "region":
+        targets.append(("region", target.region_id))
+    return emit(kind, followers(*targets), params, url, key, actor=actor)
+
+
+def notify_moderators(kind, region, params, url, key, actor=None):
+    """As ``notify_users``, for the moderators of ``region`` (for kinds whose audience is ``"moderators"``)."""
+    from .notifications.services import emit, moderators_of
+
+    return emit(kind, moderators_of(region), params, url, key, actor=actor)
+
+
+def flag_comment(comment, reason, rule):
+    """A plugin's rule marks a comment for the moderation (it stays visible): the region's moderators are
+    notified (kind ``comment_flagged``) once per comment and ``rule`` (a short name, e.g. ``"links"``).
+    ``reason`` is the German sentence they read. Returns whether this was new."""
+    from .notifications.services import emit, link, moderators_of
+
+    consultation = comment.consultation
+    return emit("comment_flagged", moderators_of(consultation.region),
+                {"title": consultation.title, "reason": str(reason), "rule": str(rule)},
+                link("consultations.show", consultation_id=consultation.id, _anchor=f"beitrag-{comment.id}"),
+                f"{comment.id}:{rule}")
+
+
 _DEPRECATED = {}
 
 
@@ -185,7 +252,8 @@ def __getattr__(name):
 
 __all__ = [
     "API_VERSION", "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation",
-    "DefinitionError", "FlaskForm", "Invalid", "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question",
+    "DataCategory", "DefinitionError", "FlaskForm", "Invalid", "NotAllowed", "NotFound", "Option", "Plugin", "Poll",
+    "Question",
     "QuestionType", "Region", "Setting", "User",
     "apply_errors", "audit", "bar_chart", "can_moderate", "can_see_results", "clean_text", "column_chart",
     "consultations_query", "core_version", "core_version_problem", "csv_text", "current_region", "current_user",
@@ -193,4 +261,8 @@ __all__ = [
     "line_chart", "login_required", "min_group_size", "monthly_activity", "ngettext", "page_arg", "paginate",
     "participation", "pgettext", "poll_results", "polls_query", "require_moderator", "results_csv_rows",
     "scale_settings", "share", "strict_int", "suppress_small_groups", "withheld",
+    # notifications (docs/plugins.md, "Notifications")
+    "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",
+    # processes (docs/plugins.md, "Process templates")
+    "Process", "phase_of", "processes_query",
 ]

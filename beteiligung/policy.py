@@ -52,3 +52,35 @@ def require_region_admin(user, region):
     require_login(user)
     if not can_administer_region(user, region):
         raise NotAllowed(_("Sie verwalten die Region %(region)s nicht.", region=region.name))
+
+
+#: kinds of participation that need a confirmed e-mail address (a region may open some of them to
+#: unconfirmed accounts: Region.unconfirmed_may)
+PARTICIPATION_KINDS = ("comment", "vote", "report", "ballot", "problem")
+
+
+def unconfirmed_kinds(region):
+    """The kinds of participation the region opens to accounts with an unconfirmed address (a set)."""
+    allowed = getattr(region, "unconfirmed_may", "") or ""
+    return {kind for kind in (part.strip() for part in allowed.split(",")) if kind in PARTICIPATION_KINDS}
+
+
+def needs_confirmation(user, region, kind):
+    """Whether a signed-in account must confirm its address before it may do ``kind`` in the region."""
+    if kind not in PARTICIPATION_KINDS:
+        raise ValueError(f"unknown kind of participation: {kind}")
+    if not is_authenticated(user) or getattr(user, "email_confirmed_at", None) is not None:
+        return False
+    return kind not in unconfirmed_kinds(region)
+
+
+def require_confirmed(user, region, kind):
+    """Refuse ``kind`` of participation (comment, vote, report, ballot, problem) to an unconfirmed account.
+
+    The one rule for pages, the API and plugins (they all go through the services that call this).
+    Who is not signed in is refused by require_login, not here.
+    """
+    if needs_confirmation(user, region, kind):
+        raise NotAllowed(_("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse: Folgen Sie dem Link in der Mail, die wir "
+                           "Ihnen nach der Registrierung geschickt haben. Auf jeder Seite können Sie sich den Link "
+                           "erneut schicken lassen."))

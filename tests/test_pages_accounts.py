@@ -40,23 +40,38 @@ def _is_logged_in(client):
 # --- registration ---------------------------------------------------------------------------------------------
 
 
-def test_registration_creates_account_logs_in_and_confirms(client, db):
+def test_registration_creates_account_mails_link_and_logs_in_after_confirming(client, db, mail_outbox):
     response = client.post(REGISTER, data=_registration())
     assert response.status_code == 303
-    assert urlsplit(response.headers["Location"]).path == "/"
+    assert urlsplit(response.headers["Location"]).path == "/konto/registriert"
 
-    page = client.get("/")
+    page = client.get("/konto/registriert")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Willkommen, Anna B! Ihr Konto ist angelegt." in html
-    assert "Abmelden (Anna B)" in html
+    assert "Fast geschafft: Bitte bestätigen Sie Ihre E-Mail-Adresse." in html
+    assert "Der Link gilt 48 Stunden." in html
+    assert not _is_logged_in(client)  # no session before the address is confirmed
 
     user = db.session.scalar(select(User))
     assert user.pseudonym == "Anna B"
     assert user.role == "citizen"
     assert user.terms_accepted_at is not None
+    assert user.email_confirmed_at is None
     assert user.password_hash.startswith("$argon2id$")
     assert "ein-langes-passwort" not in user.password_hash
+
+    [mail] = mail_outbox.to("anna.beispiel@example.org")
+    [link] = [link for link in mail_outbox.links(mail) if "/konto/bestaetigen/" in link]
+    response = client.post(urlsplit(link).path)
+    assert response.status_code == 303
+    assert urlsplit(response.headers["Location"]).path == LOGIN
+    assert db.session.scalar(select(User.email_confirmed_at)) is not None
+
+    response = client.post(LOGIN, data={"email": "anna.beispiel@example.org", "password": "ein-langes-passwort"})
+    assert response.status_code == 303
+    html = client.get("/").get_data(as_text=True)
+    assert "Abmelden (Anna B)" in html
+    assert "Bestätigungslink erneut senden" not in html
 
 
 def test_registration_stores_email_lower_case(client, db):
@@ -87,15 +102,18 @@ def test_registration_without_consent_is_refused_with_field_message(client, db):
     assert not _is_logged_in(client)
 
 
-def test_registration_with_taken_email_in_other_case_is_refused(client, db, create_user):
+def test_registration_with_taken_email_in_other_case_creates_nothing_and_answers_like_a_new_one(
+        client, db, create_user, mail_outbox):
     create_user(email="anna.beispiel@example.org", pseudonym="Erste Anna")
     response = client.post(REGISTER, data=_registration(email="ANNA.Beispiel@example.org"))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 409
-    assert _field_error(html, "email") == "Bereits registriert."
+    assert response.status_code == 303
+    assert urlsplit(response.headers["Location"]).path == "/konto/registriert"
+    assert "Bereits registriert." not in client.get("/konto/registriert").get_data(as_text=True)
     assert count_rows(db, User) == 1
     assert db.session.scalar(select(User.pseudonym)) == "Erste Anna"
     assert not _is_logged_in(client)
+    [mail] = mail_outbox.to("anna.beispiel@example.org")  # the owner is told instead
+    assert "/konto/bestaetigen/" not in mail_outbox.text(mail)
 
 
 def test_registration_with_taken_pseudonym_in_other_case_is_refused(client, db, create_user):

@@ -92,3 +92,32 @@ def test_the_address_can_register_again_after_deletion(client, auth, create_user
         "password_confirm": "neues-passwort-1", "accept_terms": "y"})
 
     assert response.status_code == 303
+
+
+def test_deleting_with_the_texts_keeps_the_thread_and_its_replies(client, auth, db, create_user, create_consultation,
+                                                                  create_comment, create_poll):
+    from beteiligung.comments.models import CommentReport
+    from beteiligung.polls.models import Problem
+
+    consultation = create_consultation()
+    user, other = create_user(), create_user()
+    mine = create_comment(consultation, user, body="Mein Text verschwindet")
+    reply = create_comment(consultation, other, body="Die Antwort bleibt", parent=mine)
+    reported = create_comment(consultation, other, body="Gemeldeter Beitrag")
+    poll = create_poll(kind="problem_definition")
+    db.session.add_all([CommentReport(comment_id=reported.id, reporter_id=user.id, reason="Beleidigend"),
+                        Problem(poll_id=poll.id, author_id=user.id, text="Busse fahren selten", status="approved")])
+    db.session.commit()
+    auth.login(user)
+
+    assert client.post("/konto/loeschen", data={"password": TEST_PASSWORD, "delete_texts": "y"}).status_code == 303
+
+    html = client.get(f"/beteiligungen/{consultation.id}").get_data(as_text=True)
+    assert "Mein Text verschwindet" not in html
+    assert "Dieser Beitrag wurde von der Verfasserin oder dem Verfasser gelöscht." in html
+    assert "Die Antwort bleibt" in html
+    assert db.session.get(Comment, reply.id).parent_id == mine.id
+    report = db.session.scalar(select(CommentReport))
+    problem = db.session.scalar(select(Problem))
+    assert (report.reporter_id, report.reason) == (None, "Beleidigend")
+    assert (problem.author_id, problem.text) == (None, "Busse fahren selten")

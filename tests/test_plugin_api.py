@@ -25,7 +25,8 @@ PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 # The exact facade. A name leaves only through plugin_api.deprecated() (docs/plugins.md, "The stability promise").
 PINNED = [
     "API_VERSION", "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation",
-    "DefinitionError", "FlaskForm", "Invalid", "NotAllowed", "NotFound", "Option", "Plugin", "Poll", "Question",
+    "DataCategory", "DefinitionError", "FlaskForm", "Invalid", "NotAllowed", "NotFound", "Option", "Plugin", "Poll",
+    "Question",
     "QuestionType", "Region", "Setting", "User", "apply_errors", "audit", "bar_chart", "can_moderate",
     "can_see_results", "clean_text", "column_chart", "consultations_query", "core_version", "core_version_problem",
     "csv_text", "current_region", "current_user", "db", "format_dt", "format_number", "gettext", "hookimpl",
@@ -33,6 +34,8 @@ PINNED = [
     "monthly_activity", "ngettext", "page_arg", "paginate", "participation", "pgettext", "poll_results",
     "polls_query", "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
     "suppress_small_groups", "withheld",
+    "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",
+    "Process", "phase_of", "processes_query",
 ]
 
 

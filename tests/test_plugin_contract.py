@@ -155,7 +155,8 @@ def test_a_plugin_without_marked_texts_needs_no_catalogue(tmp_path):
 
 def test_personal_data_hooks_are_required_only_once_the_core_declares_them(app):
     registry = app.extensions["beteiligung.plugins"]
-    assert personal_data_hooks(registry.manager) == []  # today the core has none: nothing is required
+    assert personal_data_hooks(registry.manager) == [  # the core's (hookspecs, "personal data")
+        "delete_personal_data", "export_personal_data", "personal_data_categories"]
 
     class Specs:
         @pluggy.HookspecMarker(PROJECT)
@@ -190,5 +191,5 @@ def test_tables_that_refer_to_accounts_need_the_personal_data_hooks():
 
 
 @pytest.mark.plugins("paderborn")
-def test_no_personal_data_hook_no_requirement(app):
+def test_a_plugin_without_tables_about_accounts_needs_no_personal_data_hook(app):
     assert personal_data_problems(app, "paderborn") == []

@@ -12,8 +12,19 @@ from .schemas import TokenRequestSchema
 @bp.route("/auth/token", methods=["POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def create_token():
+    from flask import request
+
+    from ..errors import json_error
+    from . import throttle  # failed log-ins per account and per known device, as on the log-in page
+
     data = load(TokenRequestSchema())
-    user = services.authenticate(data["email"], data["password"])
+    try:
+        user = throttle.log_in(data["email"], data["password"], request.cookies.get(throttle.DEVICE_COOKIE))
+    except throttle.LoginBlocked as blocked:
+        response, status = json_error(429, blocked.message, code=blocked.code)
+        response.headers["Retry-After"] = str(blocked.retry_after)
+        return response, status
+    db.session.commit()  # a failure is counted, a success ends the count
     if user is None:
         raise Unauthorized(_("E-Mail-Adresse oder Passwort sind nicht richtig."))
     token, row = services.issue_named_token(user, current_app.config["API_TOKEN_DAYS"], data["name"])

@@ -1,5 +1,6 @@
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -38,11 +39,22 @@ class User(UserMixin, db.Model):
     # Raised to end every session of the account (log-out, password change); a session remembers the
     # version it was started with and is refused once the account's is higher.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the owner confirmed the address by the mailed link. Self-registration leaves it empty;
+    # accounts made by operators (flask users create), the demo and tests count as confirmed.
+    email_confirmed_at: Mapped[object] = mapped_column(db.DateTime, nullable=True, default=utcnow)
+    #: language of mails and notifications ("de" or "en")
+    locale: Mapped[str] = mapped_column(String(5), default="de", server_default="de")
+    #: follow what one comments on, automatically (notifications)
+    auto_follow: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     moderated_regions = relationship("Region", secondary=region_moderators, back_populates="moderators",
                                      order_by="Region.name")
     administered_regions = relationship("Region", secondary=region_admins, back_populates="administrators",
                                         order_by="Region.name")
+
+    @property
+    def is_confirmed(self):
+        return self.email_confirmed_at is not None
 
     @property
     def is_admin(self):
@@ -68,3 +80,20 @@ class ApiToken(db.Model):
     last_used_at: Mapped[object] = mapped_column(db.DateTime, nullable=True)
 
     user = relationship("User")
+
+
+class LoginThrottle(db.Model):
+    """Failed log-ins counted per account ("account:<id>") and per trusted device ("device:<digest>").
+
+    After repeated failures the key needs a wait (blocked_until) that grows with further failures;
+    a correct password ends the count. See accounts.throttle.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    blocked_until: Mapped[object] = mapped_column(db.DateTime, nullable=True)
+    last_failure_at: Mapped[object] = mapped_column(db.DateTime, nullable=True)
+    #: when the owner was last told by mail (at most one mail per blocking period)
+    notified_at: Mapped[object] = mapped_column(db.DateTime, nullable=True)

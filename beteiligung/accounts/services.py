@@ -2,11 +2,11 @@ import functools
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,8 +52,13 @@ def _check_pseudonym(pseudonym):
     return pseudonym
 
 
-def register_user(email, password, pseudonym, accepted_terms, role="citizen"):
-    """Create an account. The e-mail is stored lower-case; the pseudonym is the public name."""
+def register_user(email, password, pseudonym, accepted_terms, role="citizen", confirmed=True, locale="de"):
+    """Create an account. The e-mail is stored lower-case; the pseudonym is the public name.
+
+    Accounts made by operators, the demo and tests count as confirmed; self-registration passes
+    ``confirmed=False`` (accounts.confirmation mails the link). A taken pseudonym is refused before a
+    taken address, so that the answer to a taken pseudonym says nothing about the address.
+    """
     if not accepted_terms:
         raise Invalid(_("Bitte stimmen Sie den Nutzungsbedingungen und der Datenschutzerklärung zu."),
                       {"accept_terms": [_("Zustimmung erforderlich.")]})
@@ -62,13 +67,14 @@ def register_user(email, password, pseudonym, accepted_terms, role="citizen"):
     email = _check_email(normalize_email(email))
     _check_password(password)
     pseudonym = _check_pseudonym(pseudonym)
+    if db.session.scalar(select(User.id).where(User.pseudonym_key == pseudonym.lower())) is not None:
+        raise Conflict(_("Dieser Name ist bereits vergeben."), {"pseudonym": [_("Bereits vergeben.")]})
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("Für diese E-Mail-Adresse gibt es bereits ein Konto."),
                        {"email": [_("Bereits registriert.")]})
-    if db.session.scalar(select(User.id).where(User.pseudonym_key == pseudonym.lower())) is not None:
-        raise Conflict(_("Dieser Name ist bereits vergeben."), {"pseudonym": [_("Bereits vergeben.")]})
     user = User(email=email, pseudonym=pseudonym, pseudonym_key=pseudonym.lower(),
-                password_hash=hash_password(password), role=role, terms_accepted_at=utcnow())
+                password_hash=hash_password(password), role=role, terms_accepted_at=utcnow(),
+                email_confirmed_at=utcnow() if confirmed else null(), locale=locale if locale in ("de", "en") else "de")
     return store_once(user, _("E-Mail-Adresse oder Name sind bereits vergeben."))
 
 
@@ -188,7 +194,14 @@ def set_moderator(actor, user, region, moderator=True):
 
 
 def export_data(user):
-    """Everything stored about the user, for the user to download (GDPR Art. 15 and 20)."""
+    """Everything stored about the user, for the user to download (GDPR Art. 15 and 20).
+
+    One section per exported category of ``beteiligung.privacy`` (the same keys, in its order), the
+    plugins' as ``"<plugin>.<key>"``; ``about`` describes each section with the privacy page's texts.
+    A plugin that failed to answer is named under ``incomplete``: the export never looks complete
+    when it is not.
+    """
+    from .. import privacy
     from ..comments.models import Comment, CommentReport, CommentVote
     from ..consultations.models import Consultation
 
@@ -203,13 +216,29 @@ def export_data(user):
                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None}
               for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                           .order_by(ApiToken.created_at, ApiToken.id))]
-    return {**_comment_data(user, comments, votes, reports), **_poll_data(user), "api_tokens": tokens}
+    sections = {**_comment_data(user, comments, votes, reports), **_poll_data(user), "api_tokens": tokens,
+                **_people_data(user)}
+    plugin_sections, failed = _plugin_data(user)
+    sections.update(plugin_sections)
+    categories = privacy.categories()
+    data = {key: sections.pop(key) for key in privacy.exported_keys(categories) if key in sections}
+    data.update(sections)  # a plugin's section it did not describe: shown all the same, never hidden
+    described = {category.key: category for category in categories}
+    data["about"] = {key: {name: value for name, value in privacy.describe(described[key]).items()
+                           if name in ("title", *privacy.FIELDS)} if key in described else
+                     {"title": key, "data": _("Keine Beschreibung: das Plugin hat diesen Abschnitt nicht erklärt.")}
+                     for key in data}
+    if failed:
+        data["incomplete"] = [_("Das Plugin „%(plugin)s“ konnte seine Daten zu Ihrem Konto nicht liefern; bitte "
+                                "versuchen Sie es später erneut.", plugin=name) for name in failed]
+    return data
 
 
 def _comment_data(user, comments, votes, reports):
     return {
         "account": {"email": user.email, "pseudonym": user.pseudonym, "role": user.role,
                     "created_at": isoformat(user.created_at), "terms_accepted_at": isoformat(user.terms_accepted_at),
+                    "email_confirmed_at": isoformat(user.email_confirmed_at),
                     "moderated_regions": [region.slug for region in user.moderated_regions],
                     "administered_regions": [region.slug for region in user.administered_regions]},
         "comments": [{"id": c.id, "consultation_id": c.consultation_id, "consultation": title, "body": c.body,
@@ -252,22 +281,140 @@ def _poll_data(user):
     }
 
 
+def _people_data(user):
+    """Follows, notifications, mails, failed log-ins and the audit entries by or about the account."""
+    from ..audit.models import AuditEntry
+    from ..mail.models import OutgoingMail
+    from ..notifications.models import Follow, Notification, NotificationPreference
+    from ..regions.models import Region
+    from .models import LoginThrottle
+
+    follows = db.session.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.id)).all()
+    notifications = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                       .order_by(Notification.id)).all()
+    settings = db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+                                  .order_by(NotificationPreference.kind)).all()
+    mails = db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == user.email)
+                               .order_by(OutgoingMail.id)).all()
+    throttle = db.session.get(LoginThrottle, f"account:{user.id}")
+    entries = db.session.execute(
+        select(AuditEntry, Region.slug).outerjoin(Region, Region.id == AuditEntry.region_id)
+        .where((AuditEntry.actor_id == user.id)
+               | ((AuditEntry.target_type == User.__tablename__) & (AuditEntry.target_id == user.id)))
+        .order_by(AuditEntry.id)).all()
+    return {
+        "follows": [{"target_type": f.target_type, "target_id": f.target_id, "automatic": f.automatic,
+                     "created_at": isoformat(f.created_at)} for f in follows],
+        "notifications": {
+            "settings": {"auto_follow": user.auto_follow, "locale": user.locale,
+                         "channels": {setting.kind: setting.channel for setting in settings}},
+            "items": [{"kind": n.kind, "params": n.params, "url": n.url, "created_at": isoformat(n.created_at),
+                       "read_at": isoformat(n.read_at), "emailed_at": isoformat(n.emailed_at)}
+                      for n in notifications]},
+        "mails": [{"subject": m.subject, "text": m.text_body, "status": m.status,
+                   "created_at": isoformat(m.created_at), "sent_at": isoformat(m.sent_at)} for m in mails],
+        "login_throttling": None if throttle is None else {
+            "failures": throttle.failures, "last_failure_at": isoformat(throttle.last_failure_at),
+            "blocked_until": isoformat(throttle.blocked_until)},
+        "audit_log": [{"action": e.action, "by_you": e.actor_id == user.id, "target_type": e.target_type,
+                       "target_id": e.target_id, "region": slug, "details": e.details,
+                       "created_at": isoformat(e.created_at)} for e, slug in entries],
+        "staff_work": _staff_work(user),
+    }
+
+
+#: what the export shows of a row that names the account as its creator, resolver or enabler
+_STAFF_FIELDS = ("id", "title", "name", "plugin", "region_id", "comment_id", "resolution", "created_at",
+                 "resolved_at", "enabled_at")
+
+
+def _staff_work(user):
+    """Rows that name the account as who created, resolved or enabled them (privacy category
+    ``staff_work``, its ``columns``): ``{"table.column": [row, …]}``, only those that have rows."""
+    from .. import privacy
+
+    category = next(c for c in privacy.CORE_CATEGORIES if c.key == "staff_work")
+    found = {}
+    for qualified in category.columns:
+        table_name, _dot, column = qualified.partition(".")
+        table = db.metadata.tables.get(table_name)
+        if table is None or column not in table.c:
+            continue
+        fields = [table.c[name] for name in _STAFF_FIELDS if name in table.c]
+        rows = db.session.execute(select(*fields).where(table.c[column] == user.id)
+                                  .order_by(*[c for c in fields if c.primary_key] or fields[:1])).all()
+        if rows:
+            found[qualified] = [{name: isoformat(value) if isinstance(value, datetime) else value
+                                 for name, value in row._mapping.items()} for row in rows]
+    return found
+
+
+def _plugin_data(user):
+    """The loaded plugins' sections (``"<plugin>.<key>"``) and the titles of the plugins that failed."""
+    from ..plugins.runtime import call_contained, get_registry
+
+    registry = get_registry()
+    if not registry.plugins:
+        return {}, []
+    failures = []
+    sections = {}
+    for name, result in sorted(call_contained("export_personal_data", set(registry.plugins), failures=failures,
+                                              user=user), key=lambda item: item[0]):
+        if not isinstance(result, dict):
+            failures.append(name)
+            continue
+        for key, value in result.items():
+            sections[key if str(key).startswith(f"{name}.") else f"{name}.{key}"] = value
+    return sections, [str(registry.plugins[name].title or name) for name in sorted(failures)]
+
+
+def _delete_plugin_data(user, delete_texts):
+    """Let every loaded plugin delete its data about the account; refuse (nothing deleted) if one fails."""
+    from ..plugins.runtime import call_contained, get_registry
+
+    registry = get_registry()
+    if not registry.plugins:
+        return
+    failures = []
+    everything = db.session.begin_nested()  # the plugins' deletions stand or fall together
+    call_contained("delete_personal_data", set(registry.plugins), failures=failures, user=user,
+                   delete_texts=delete_texts)
+    if failures:
+        everything.rollback()
+        names = ", ".join(f"„{registry.plugins[name].title or name}“" for name in sorted(failures))
+        raise Conflict(_("Ihr Konto wurde nicht gelöscht: die Erweiterung %(plugins)s konnte ihre Daten zu Ihrem "
+                         "Konto nicht löschen. Damit nichts davon zurückbleibt, wurde gar nichts gelöscht. Bitte "
+                         "versuchen Sie es später erneut oder wenden Sie sich an die Administration.",
+                         plugins=names))
+    everything.commit()
+
+
 def delete_account(user, password, delete_texts=False):
     """Delete the account. Comments stay, shown as by a deleted account; votes are withdrawn.
 
     With ``delete_texts`` the texts of the comments go too (comments.services.erase_texts_of: hidden
-    comments keep theirs as evidence for the moderation).
+    comments keep theirs as evidence for the moderation). What goes and what stays is described by
+    ``beteiligung.privacy`` (``on_deletion``). The loaded plugins delete their data first (hook
+    ``delete_personal_data``); if one of them fails, nothing is deleted (Conflict).
     """
+    ok, _new_hash = verify_password(user.password_hash, password or "")
+    if not ok:
+        raise Invalid(_("Das Passwort ist nicht richtig."), {"password": [_("Das Passwort ist nicht richtig.")]})
+    remove_account(user, delete_texts=delete_texts)
+
+
+def remove_account(user, delete_texts=False):
+    """The deletion itself, without asking for the password: for delete_account and for accounts that
+    never confirmed their address (accounts.confirmation.delete_unconfirmed_accounts). Everything an
+    account deletion must remove belongs here, so that both paths remove the same."""
     from ..comments.models import Comment, CommentVote
     from ..comments.services import erase_texts_of
     from ..consultations.models import Consultation
 
-    ok, _new_hash = verify_password(user.password_hash, password or "")
-    if not ok:
-        raise Invalid(_("Das Passwort ist nicht richtig."), {"password": [_("Das Passwort ist nicht richtig.")]})
     if user.role == "admin" and db.session.scalar(
             select(func.count(User.id)).where(User.role == "admin", User.id != user.id)) == 0:
         raise Conflict(_("Das letzte Administrationskonto kann nicht gelöscht werden."))
+    _delete_plugin_data(user, delete_texts)
     if delete_texts:
         erase_texts_of(user)
     voted_ids = list(db.session.scalars(select(CommentVote.comment_id).where(CommentVote.user_id == user.id)))
@@ -285,12 +432,24 @@ def delete_account(user, password, delete_texts=False):
         # Cached discussions show the author's name and the counts: they must be rendered again.
         db.session.execute(update(Consultation).where(Consultation.id.in_(touched))
                            .values(revision=Consultation.revision + 1))
-    # The database does the rest: tokens and moderation rights go, comments and reports lose
-    # their author, audit entries keep the act without the person.
+    _delete_mail_and_throttle(user)
+    # The database does the rest: tokens, follows, notifications and moderation rights go, comments,
+    # reports, ballots, problems and comparisons lose their author, audit entries keep the act without
+    # the person.
     user_id = user.id
     db.session.expunge(user)
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.flush()
+
+
+def _delete_mail_and_throttle(user):
+    """Mails to the account's address (sent or waiting) and its count of failed log-ins: no foreign key
+    ties them to the account, so the database would keep them."""
+    from ..mail.models import OutgoingMail
+    from .throttle import forget_account
+
+    db.session.execute(delete(OutgoingMail).where(OutgoingMail.recipient == user.email))
+    forget_account(user.id)  # the account's own count and those of the devices it logged in from
 
 
 # --- API tokens the owner can name, list and revoke (account page and API share these rules) ---

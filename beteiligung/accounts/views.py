@@ -2,6 +2,7 @@ from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -107,19 +108,25 @@ def _safe_next(target):
 @bp.route("/registrieren", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def register():
+    """A new account, unconfirmed until its owner follows the mailed link; no session starts here.
+
+    An address that has an account gets the very same answer (its owner is mailed instead), so the
+    page tells nobody which addresses are registered.
+    """
+    from .confirmation import register_account
+
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.password.data, form.pseudonym.data,
-                                          form.accept_terms.data)
+            register_account(form.email.data, form.password.data, form.pseudonym.data, form.accept_terms.data,
+                             locale=str(get_locale()))
             db.session.commit()
         except DomainError as error:
             status = show_error(form, error)
         else:
-            _start_session(user)
-            flash(_("Willkommen, %(name)s! Ihr Konto ist angelegt.", name=user.pseudonym), "success")
-            return redirect(url_for("consultations.index"), code=303)
+            flash(_("Fast geschafft: Bitte bestätigen Sie Ihre E-Mail-Adresse."), "success")
+            return redirect(url_for("accounts.registered"), code=303)
     elif form.is_submitted():
         status = 422
     return render_template("accounts/register.html", form=form), status
@@ -128,16 +135,26 @@ def register():
 @bp.route("/anmelden", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
+    from . import throttle  # failed log-ins per account and per known device (issue 11, "Guessing")
+
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        device = request.cookies.get(throttle.DEVICE_COOKIE)
+        try:
+            user = throttle.log_in(form.email.data, form.password.data, device)
+        except throttle.LoginBlocked as blocked:
+            flash(blocked.message, "error")
+            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(blocked.retry_after)
+            return response
+        db.session.commit()  # a failure is counted, a success ends the count
         if user is not None:
-            db.session.commit()
             session.pop("poll_codes", None)  # a workshop code belongs to the person before
             _start_session(user)
             flash(_("Sie sind angemeldet."), "success")
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            response = redirect(_safe_next(request.args.get("next")), code=303)
+            return throttle.set_device_cookie(response, user.id, device)
         flash(_("E-Mail-Adresse oder Passwort sind nicht richtig."), "error")
         status = 401
     elif form.is_submitted():
@@ -226,3 +243,8 @@ def terms():
 @bp.route("/datenschutz")
 def privacy():
     return render_template("legal/privacy.html")
+
+
+# More routes of this blueprint, in modules of their own: e-mail confirmation (confirm_views), my participation
+# (participation_views), password reset, new address and profile (recovery_views).
+from . import confirm_views, participation_views, recovery_views  # noqa: E402,F401

@@ -97,3 +97,28 @@ def toggle_plugin(name, region_id):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(".plugins"), code=303)
+
+
+@bp.route("/zustellung")
+def delivery():
+    """Mails that failed or hang, and background jobs that failed: the dead letters."""
+    from ..mail.admin import delivery_overview
+
+    overview = delivery_overview(page_arg())
+    return render_template("admin/delivery.html", form=ActionForm(), **overview)
+
+
+@bp.route("/zustellung/<int:mail_id>/erneut", methods=["POST"])
+def retry_mail(mail_id):
+    from ..mail.admin import retry_mail as retry
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        retry(current_user, mail_id)
+        db.session.commit()
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Die Mail wird erneut zugestellt."), "success")
+    return redirect(url_for(".delivery"), code=303)

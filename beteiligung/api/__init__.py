@@ -94,6 +94,10 @@ BODY_LIMITS = {
     "api.submit_ballot": 256 * 1024,      # 200 answers, free texts included
     "api.create_region": 64 * 1024,       # a description of 5000 characters, JSON-escaped
     "api.update_region": 64 * 1024,
+    "api.create_process": 1024 * 1024,   # a body of 100,000 characters, as a consultation's
+    "api.update_process": 1024 * 1024,
+    "api.create_phase": 64 * 1024,       # a description of 5000 characters, JSON-escaped
+    "api.update_phase": 64 * 1024,
 }
 
 
@@ -195,6 +199,8 @@ def method_not_allowed(error):
 from ..accounts import api as accounts_api  # noqa: E402,F401
 from ..comments import api as comments_api  # noqa: E402,F401
 from ..consultations import api as consultations_api  # noqa: E402,F401
+from ..notifications import api as notifications_api  # noqa: E402,F401
 from ..polls import api as polls_api  # noqa: E402,F401
+from ..processes import api as processes_api  # noqa: E402,F401
 from ..regions import api as regions_api  # noqa: E402,F401
 from . import openapi  # noqa: E402,F401

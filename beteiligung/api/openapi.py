@@ -52,6 +52,16 @@ OPERATIONS = [
      PAGE_PARAMS + [{"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["newest", "top"]}}]),
     ("post", "/consultations/{id}/comments", "Beitrag schreiben; 409 wenn geschlossen", "CommentCreate", 201, True,
      []),
+    ("post", "/consultations/{id}/follow", "Der Beteiligung folgen (Benachrichtigungen); 201, 200 wenn schon gefolgt",
+     None, 201, True, []),
+    ("delete", "/consultations/{id}/follow", "Der Beteiligung nicht mehr folgen; 204 auch ohne Folgen", None, 204,
+     True, []),
+    ("post", "/polls/{id}/follow", "Der Umfrage folgen; 201, 200 wenn schon gefolgt; Entwürfe 404", None, 201, True,
+     []),
+    ("delete", "/polls/{id}/follow", "Der Umfrage nicht mehr folgen; 204 auch ohne Folgen", None, 204, True, []),
+    ("post", "/regions/{slug}/follow", "Der Region folgen (ihre Beteiligungen und Umfragen); 201, 200 wenn schon "
+     "gefolgt", None, 201, True, []),
+    ("delete", "/regions/{slug}/follow", "Der Region nicht mehr folgen; 204 auch ohne Folgen", None, 204, True, []),
     ("post", "/comments/{id}/votes", "Eigene Bewertung setzen (1 oder -1)", "Vote", 200, True, []),
     ("delete", "/comments/{id}/votes", "Eigene Bewertung zurücknehmen", None, 200, True, []),
     ("post", "/comments/{id}/reports", "Beitrag melden", "Report", 201, True, []),
@@ -84,6 +94,24 @@ OPERATIONS = [
     ("post", "/polls/{id}/problems", "Problem einreichen (Sammelphase)", "Problem", 201, True, []),
     ("patch", "/problems/{id}", "Problem freigeben, ablehnen oder zusammenführen (Moderation)", "ProblemPatch", 200,
      True, []),
+    ("get", "/processes", "Veröffentlichte Beteiligungsprozesse (Entwürfe nur für die Moderation der Region)", None,
+     200, False, PAGE_PARAMS + [{"in": "query", "name": "region", "schema": {"type": "string"}}]),
+    ("post", "/processes", "Beteiligungsprozess anlegen, leer oder aus einer Vorlage (template: smart_city, "
+     "citizen_journey, <plugin>:<key>) mit Phasen und Entwürfen (Moderation der Region)", "ProcessCreate", 201, True,
+     []),
+    ("get", "/processes/{id}", "Ein Beteiligungsprozess mit seinen Phasen und deren Instrumenten", None, 200, False,
+     []),
+    ("patch", "/processes/{id}", "Beteiligungsprozess ändern oder veröffentlichen (Moderation der Region)",
+     "ProcessPatch", 200, True, []),
+    ("get", "/processes/{id}/phases", "Die Phasen eines Beteiligungsprozesses in ihrer Reihenfolge, mit Status "
+     "(upcoming, current, past) und Instrumenten", None, 200, False, PAGE_PARAMS),
+    ("post", "/processes/{id}/phases", "Phase am Ende anlegen (Moderation der Region)", "PhaseCreate", 201, True, []),
+    ("patch", "/phases/{id}", "Phase ändern; neue Daten übernehmen die Instrumente, die der Phase folgen; move: up "
+     "oder down verschiebt sie (409 am Anfang bzw. Ende) (Moderation der Region)", "PhasePatch", 200, True, []),
+    ("delete", "/phases/{id}", "Phase löschen; ihre Beteiligungen und Umfragen bleiben (Moderation der Region)", None,
+     204, True, []),
+    ("post", "/phases/{id}/instruments", "Beteiligung oder Umfrage der Region der Phase zuordnen (kind: consultation "
+     "oder poll); schon in einer Phase 409 (Moderation der Region)", "InstrumentCreate", 201, True, []),
     ("get", "/polls/{id}/pair", "Nächstes Paar zum Vergleichen; 204 wenn genug verglichen", None, 200, True, []),
     ("post", "/polls/{id}/comparisons", "Vergleich speichern (winner_id, loser_id; undecided für unentschieden)",
      "Comparison", 201, True, []),
@@ -113,6 +141,8 @@ ENDPOINTS = {
     ("post", "/consultations/{id}/comments"): "api.create_comment", ("patch", "/comments/{id}"): "api.patch_comment",
     ("post", "/polls"): "api.create_poll", ("patch", "/polls/{id}"): "api.update_poll",
     ("post", "/polls/{id}/ballots"): "api.submit_ballot",
+    ("post", "/processes"): "api.create_process", ("patch", "/processes/{id}"): "api.update_process",
+    ("post", "/processes/{id}/phases"): "api.create_phase", ("patch", "/phases/{id}"): "api.update_phase",
 }
 
 
@@ -130,6 +160,7 @@ def build_spec():
     from ..consultations.schemas import ConsultationCreateSchema, ConsultationUpdateSchema
     from ..polls import schemas as polls
     from ..polls.services import question_types
+    from ..processes import schemas as processes
     from ..regions.schemas import RegionCreateSchema, RegionModeratorSchema, RegionPatchSchema
 
     spec = APISpec(title="Beteiligung NRW API", version=__version__, openapi_version="3.0.3",
@@ -149,7 +180,11 @@ def build_spec():
                          ("AccessCodes", polls.AccessCodesSchema), ("Ballot", polls.BallotSchema),
                          ("Problem", polls.ProblemSchema), ("ProblemPatch", polls.ProblemPatchSchema),
                          ("Comparison", polls.ComparisonSchema), ("RegionCreate", RegionCreateSchema),
-                         ("RegionPatch", RegionPatchSchema), ("RegionModerator", RegionModeratorSchema)]:
+                         ("RegionPatch", RegionPatchSchema), ("RegionModerator", RegionModeratorSchema),
+                         ("ProcessCreate", processes.ProcessCreateSchema),
+                         ("ProcessPatch", processes.ProcessPatchSchema), ("PhaseCreate", processes.PhaseCreateSchema),
+                         ("PhasePatch", processes.PhasePatchSchema),
+                         ("InstrumentCreate", processes.InstrumentCreateSchema)]:
         spec.components.schema(name, schema=schema)
     paths = {}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -170,6 +205,8 @@ def build_spec():
             responses["204"] = {"description": "Genug verglichen: kein Paar mehr"}
         if (method, path) == ("post", "/regions/{slug}/moderators"):
             responses["200"] = {**success(path, 200), "description": "Moderierte die Region schon: nichts geändert"}
+        if method == "post" and path.endswith("/follow"):
+            responses["200"] = {**success(path, 200), "description": "Folgte schon: nichts geändert"}
         # The errors each operation can answer (DESIGN.md): every one can be malformed (400), meet an
         # invalid token (401: a bad token is refused everywhere), name an unknown id (404), be sent with
         # a method the path lacks (405, with Allow), have a too long URL (414, from the server in front)

@@ -22,12 +22,16 @@ FIELD_LABELS = {
     "reason": _l("Begründung"), "resolution": _l("Entscheidung"), "comment_id": _l("Beitrag"),
     "merged_into": _l("zusammengeführt mit"), "plugin": _l("Erweiterung"), "slug": _l("Kurzname"),
     "count": _l("Anzahl"), "name": _l("Name"), "theme": _l("Schwerpunkt"), "old_slug": _l("bisheriger Kurzname"),
+    "starts_at": _l("Beginn"), "ends_at": _l("Ende"),
+    "unconfirmed_may": _l("Teilnahme ohne bestätigte E-Mail-Adresse"),
 }
 PHASE_LABELS = {"collecting": _l("Sammeln"), "comparing": _l("Vergleichen")}
 TARGET_LABELS = {
     "polls": _l("Umfrage"), "consultations": _l("Beteiligung"), "comments": _l("Beitrag"),
     "comment_reports": _l("Meldung"), "regions": _l("Region"), "users": _l("Konto"), "poll_problems": _l("Problem"),
+    "processes": _l("Beteiligungsprozess"), "process_phases": _l("Phase"),
 }
+INSTRUMENT_LABELS = {"consultation": _l("Beteiligung"), "poll": _l("Umfrage")}
 
 
 def _target_models():
@@ -35,9 +39,11 @@ def _target_models():
     from ..comments.models import Comment, CommentReport
     from ..consultations.models import Consultation
     from ..polls.models import Poll, Problem
+    from ..processes.models import Process, ProcessPhase
     from ..regions.models import Region
 
-    return {model.__tablename__: model for model in (User, Comment, CommentReport, Consultation, Poll, Problem, Region)}
+    return {model.__tablename__: model for model in (User, Comment, CommentReport, Consultation, Poll, Problem, Region,
+                                                     Process, ProcessPhase)}
 
 
 def load_targets(entries):
@@ -196,6 +202,33 @@ def _plugin(e, enabled):
              actor=e.actor, plugin=plugin, region=region)
 
 
+def _process_created(e):
+    template = e.details.get("template")
+    if template:
+        return _("%(actor)s hat den Beteiligungsprozess „%(title)s“ aus der Vorlage „%(template)s“ angelegt.",
+                 actor=e.actor, title=e.title(), template=template)
+    return _("%(actor)s hat den Beteiligungsprozess „%(title)s“ angelegt.", actor=e.actor, title=e.title())
+
+
+def _phase_updated(e):
+    fields = _fields(e.details) or "–"
+    if e.details.get("instruments"):
+        return _("%(actor)s hat die Phase „%(title)s“ geändert (%(fields)s); %(count)s Beteiligungen oder Umfragen "
+                 "haben die neuen Daten übernommen.", actor=e.actor, title=e.title(), fields=fields,
+                 count=e.details["instruments"])
+    return _("%(actor)s hat die Phase „%(title)s“ geändert (%(fields)s).", actor=e.actor, title=e.title(),
+             fields=fields)
+
+
+def _instrument(e, attached):
+    kind = e.details.get("kind")
+    values = {"actor": e.actor, "target": e.details.get("instrument") or "?", "phase": e.title(),
+              "kind": str(INSTRUMENT_LABELS.get(kind, kind))}
+    if attached:
+        return _("%(actor)s hat „%(target)s“ (%(kind)s) der Phase „%(phase)s“ zugeordnet.", **values)
+    return _("%(actor)s hat „%(target)s“ (%(kind)s) aus der Phase „%(phase)s“ genommen.", **values)
+
+
 SENTENCES = {
     "comment.hidden": _comment_hidden,
     "comment.restored": lambda e: _("%(actor)s hat den Beitrag #%(id)s wieder sichtbar gemacht.", actor=e.actor,
@@ -232,6 +265,34 @@ SENTENCES = {
     "moderator.removed": lambda e: _moderator(e, False),
     "plugin.enabled": lambda e: _plugin(e, True),
     "plugin.disabled": lambda e: _plugin(e, False),
+    "account.confirmed": lambda e: _("%(actor)s hat die E-Mail-Adresse des Kontos %(user)s bestätigt.",
+                                     actor=e.actor, user=_member(e)[0]),
+    "mail.retried": lambda e: _("%(actor)s hat die Mail #%(id)s erneut zur Zustellung gegeben.", actor=e.actor,
+                                id=e.id),
+    "process.created": _process_created,
+    "process.updated": lambda e: _("%(actor)s hat den Beteiligungsprozess „%(title)s“ geändert (%(fields)s).",
+                                   actor=e.actor, title=e.title(), fields=_fields(e.details) or "–"),
+    "process.published": lambda e: _("%(actor)s hat den Beteiligungsprozess „%(title)s“ veröffentlicht.",
+                                     actor=e.actor, title=e.title()),
+    "process.unpublished": lambda e: _("%(actor)s hat die Veröffentlichung des Beteiligungsprozesses „%(title)s“ "
+                                       "zurückgenommen.", actor=e.actor, title=e.title()),
+    "phase.created": lambda e: _("%(actor)s hat dem Beteiligungsprozess „%(process)s“ die Phase „%(title)s“ "
+                                 "hinzugefügt.", actor=e.actor, process=e.details.get("process") or "?",
+                                 title=e.title()),
+    "phase.updated": _phase_updated,
+    "phase.deleted": lambda e: _("%(actor)s hat die Phase „%(title)s“ des Beteiligungsprozesses „%(process)s“ "
+                                 "gelöscht.", actor=e.actor, title=e.title(), process=e.details.get("process") or "?"),
+    "phase.moved": lambda e: (_("%(actor)s hat die Phase „%(title)s“ nach oben verschoben.", actor=e.actor,
+                                title=e.title()) if e.details.get("direction") == "up" else
+                              _("%(actor)s hat die Phase „%(title)s“ nach unten verschoben.", actor=e.actor,
+                                title=e.title())),
+    "instrument.attached": lambda e: _instrument(e, True),
+    "instrument.detached": lambda e: _instrument(e, False),
+    "process.image_set": lambda e: _("%(actor)s hat ein Titelbild für den Beteiligungsprozess „%(title)s“ "
+                                     "hochgeladen („%(alt)s“).", actor=e.actor, title=e.title(),
+                                     alt=e.details.get("alt") or "–"),
+    "process.image_removed": lambda e: _("%(actor)s hat das Titelbild des Beteiligungsprozesses „%(title)s“ "
+                                         "entfernt.", actor=e.actor, title=e.title()),
 }
 
 

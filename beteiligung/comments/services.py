@@ -13,8 +13,9 @@ from ..consultations.models import Consultation
 from ..errors import Conflict, Invalid, NotAllowed, NotFound, store_once
 from ..extensions import db
 from ..markup import clean_text
+from ..notifications import services as notifications
 from ..pagination import Page
-from ..policy import can_moderate, require_login, require_moderator
+from ..policy import can_moderate, require_confirmed, require_login, require_moderator
 from ..timeutil import utcnow
 from .models import REASON_MAX, REASON_MIN, Comment, CommentReport, CommentVote
 
@@ -77,11 +78,13 @@ def create_comment(author, consultation, body, parent=None, section=None, offici
     """A comment on a consultation, on one of its sections, or a reply to another comment."""
     require_login(author)
     _require_open(consultation)
+    require_confirmed(author, consultation.region, "comment")
     body = _check_body(body)
     _check_with_plugins(body, consultation, author)
     if official and not can_moderate(author, consultation.region):
         raise NotAllowed(_("Offizielle Stellungnahmen können nur Moderatorinnen und Moderatoren der Region abgeben."))
     depth, root_id = 0, None
+    answered = parent  # whose author is told of the reply, also when it joins the level above
     if parent is not None:
         if parent.consultation_id != consultation.id:
             raise Invalid(_("Der Beitrag, auf den Sie antworten, gehört zu einer anderen Beteiligung."),
@@ -105,6 +108,15 @@ def create_comment(author, consultation, body, parent=None, section=None, offici
     if official:
         record(author, "comment.official_statement", comment, consultation.region)
     events.notify("comment_created", consultation.region, comment=comment, consultation=consultation)
+    url = notifications.link("consultations.show", consultation_id=consultation.id, _anchor=f"beitrag-{comment.id}")
+    if answered is not None and answered.author_id not in (None, author.id):
+        notifications.emit("comment_replied", [answered.author_id], {"actor": author.pseudonym,
+                           "title": consultation.title}, url, comment.id, actor=author)
+    if official:
+        notifications.emit("official_statement", notifications.followers(("consultation", consultation.id)),
+                           {"title": consultation.title}, url, comment.id, actor=author,
+                           exclude=[answered.author_id] if answered is not None else ())  # told of the reply
+    notifications.follow_automatically(author, "consultation", consultation)
     return comment
 
 
@@ -197,6 +209,11 @@ def hide_comment(actor, comment, reason):
     _touch(comment.consultation_id)
     db.session.flush()
     record(actor, "comment.hidden", comment, comment.consultation.region, reason=reason)
+    if comment.author_id is not None:
+        notifications.emit("comment_hidden", [comment.author_id], {"title": comment.consultation.title,
+                           "reason": reason}, notifications.link("consultations.show",
+                           consultation_id=comment.consultation_id, _anchor=f"beitrag-{comment.id}"),
+                           f"{comment.id}:{utcnow().isoformat()}", actor=actor)
     return comment
 
 
@@ -217,6 +234,7 @@ def _check_votable(user, comment):
     if comment.status != "visible":
         raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht bewertet werden."))
     _require_open(comment.consultation)
+    require_confirmed(user, comment.consultation.region, "vote")
     if comment.author_id == user.id:
         raise NotAllowed(_("Eigene Beiträge können Sie nicht bewerten."))
 
@@ -288,6 +306,7 @@ def toggle_vote(user, comment, value):
 
 def report_comment(user, comment, reason):
     require_login(user)
+    require_confirmed(user, comment.consultation.region, "report")
     reason = _check_reason(reason)
     if comment.status != "visible":
         raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht gemeldet werden."))
@@ -298,7 +317,11 @@ def report_comment(user, comment, reason):
     if exists is not None:
         raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet."))
     report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason)
-    return store_once(report, _("Sie haben diesen Beitrag bereits gemeldet."))
+    report = store_once(report, _("Sie haben diesen Beitrag bereits gemeldet."))
+    notifications.emit("report_created", notifications.moderators_of(comment.consultation.region),
+                       {"title": comment.consultation.title, "reason": reason},
+                       notifications.link("comments.report_queue"), report.id, actor=user)
+    return report
 
 
 def open_reports_query(actor):

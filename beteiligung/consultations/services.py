@@ -95,6 +95,9 @@ def update_consultation(actor, consultation, **changes):
                consultation, consultation.region)
         if consultation.published:
             events.notify("consultation_published", consultation.region, consultation=consultation)
+            from ..notifications.schedule import consultation_published
+
+            consultation_published(consultation)
     return consultation
 
 

@@ -4,7 +4,8 @@
 - ``data/citizens.toml``: the demo citizens (all invented);
 - ``data/consultations/<region slug>.toml``: each region's consultations with comments, replies and
   votes (the fields are described at the top of each file);
-- ``data/polls.toml``: the demo polls and how citizens answer them.
+- ``data/polls.toml``: the demo polls and how citizens answer them;
+- ``data/processes.toml``: one participation process per region on the workshop path.
 """
 
 import tomllib
@@ -26,3 +27,4 @@ CONSULTATIONS = [dict(consultation, region=region["slug"])
                  for region in REGIONS if (DATA / "consultations" / f"{region['slug']}.toml").is_file()
                  for consultation in read(f"consultations/{region['slug']}.toml")["consultations"]]
 POLLS = read("polls.toml")["polls"]
+PROCESSES = read("processes.toml")["processes"]

@@ -17,6 +17,7 @@ from ..regions.services import get_region_by_slug
 from ..timeutil import utcnow
 from .content import CITIZENS, CONSULTATIONS, REGIONS
 from .polls import load_polls, load_template_polls
+from .processes import load_processes
 
 ADMIN = {"email": "admin@example.org", "pseudonym": "Plattform-Admin", "password": "demo-admin-2026"}
 MODERATOR_PASSWORD = "demo-moderation-2026"
@@ -142,10 +143,12 @@ def load_demo():
     for slug, region in regions.items():
         notify("demo_data", region, moderator=moderators[slug])
     created["polls"] += load_template_polls(regions, moderators)
+    created["processes"] = load_processes(regions, moderators)
     lines = [f"Demodaten: {created['regions']} Regionen, {created['consultations']} Beteiligungen, "
              f"{created['comments']} Beiträge und {created['polls']} Umfragen neu angelegt, "
              f"{created['plugins']} Plugins in ihrer Region "
              "aktiviert (vorhandene bleiben unverändert).",
+             f"{created['processes']} Beteiligungsprozesse neu angelegt.",
              *missing_regions,
              "Demo-Zugänge (nur für die lokale Erprobung):"]
     lines += [f"  {role:<10} {email:<42} {password}" for role, email, password in credentials()]

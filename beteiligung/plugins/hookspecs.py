@@ -145,3 +145,83 @@ def demo_data(region, moderator):
     :param moderator: the region's demo moderator (a ``User``)
     :return: ignored
     """
+
+
+# --- personal data (GDPR): docs/plugins.md, "Personal data" --------------------------------------
+# A plugin whose tables refer to accounts (a foreign key to ``users``) must implement all three; the
+# contract test (beteiligung.testing.contract.personal_data_problems) checks it. They are called for
+# every loaded plugin, enabled in a region or not: data stay when a plugin is disabled.
+
+
+@hookspec
+def personal_data_categories():
+    """Describe the kinds of personal data the plugin stores, for the privacy page and the export.
+
+    Runs in a savepoint; read only (the privacy page calls it on every view).
+
+    :return: a list of ``plugin_api.DataCategory``; each ``key`` names the section of
+        ``export_personal_data`` that holds it (the core prefixes it with the plugin's name:
+        ``"<plugin>.<key>"``). ``exported=False`` for data that can't be tied to the account.
+    """
+
+
+@hookspec
+def export_personal_data(user):
+    """The account's data export (GDPR Art. 15 and 20) asks for what the plugin stores about ``user``.
+
+    Runs in a savepoint; read only. A failing plugin's sections are missing, and the export says so
+    under ``"incomplete"``.
+
+    :param user: the ``User`` asking for their data
+    :return: ``None`` when the plugin stores nothing about the account, else a dict
+        ``{key: JSON-serialisable data}`` with one entry per exported category of
+        ``personal_data_categories`` (the export shows it as ``"<plugin>.<key>"``)
+    """
+
+
+@hookspec
+def delete_personal_data(user, delete_texts):
+    """The account is being deleted: delete (or anonymise) the plugin's rows about ``user``.
+
+    Runs in the deletion's transaction, before the core deletes anything, in the plugin's own
+    savepoint; must write (``db.session``), never commit. If it raises, the whole deletion is
+    refused and nothing is deleted – neither by this plugin nor the others nor the core – and the
+    person is told which plugin failed; nothing personal is left behind silently.
+
+    :param user: the ``User`` being deleted (still in the database)
+    :param delete_texts: ``True`` when the person asked to delete the texts they wrote as well (as
+        the core does with comments: the place stays, the text goes)
+    :return: ignored
+    """
+
+
+@hookspec
+def notification_kinds():
+    """Define the plugin's own kinds of notification. Called once at app start, for every loaded plugin.
+
+    Accounts see each kind on their notification settings (immediately, daily digest, or no mail)
+    and in the notification centre. Emit an event of the kind with ``plugin_api.notify_users``,
+    ``notify_followers`` or ``notify_moderators`` from a hook or a plugin page (never on a GET).
+
+    :return: a list of ``plugin_api.NotificationKind(key, sentence, label, default_channel="immediate",
+        audience="participants")``: ``key`` is ``"<plugin>.<what>"`` (lower-case letters, digits, ``_``,
+        40 characters at most); ``sentence`` is ``lazy_gettext("…")`` with ``%(name)s`` placeholders filled
+        from the event's params, read in each recipient's language; ``label`` names the kind on the
+        settings page; ``audience="moderators"`` limits it to accounts with the moderator or admin role.
+        A malformed or duplicate kind stops the app from starting.
+    """
+
+
+@hookspec
+def process_templates():
+    """Offer templates for participation processes. Called once at app start, for every loaded plugin;
+    moderators see a plugin's templates only in regions where it is enabled.
+
+    :return: a list of dicts ``{"key", "title", "description"?, "summary"?, "body"?, "phases": [{"title",
+        "description"?, "instruments": [...]}]}``; an instrument is ``{"kind": "consultation", "title",
+        "summary"?, "body"?}``, ``{"kind": "poll", "poll": {…a poll template without key…}}`` or ``{"kind":
+        "poll", "poll_template": "<plugin>:<key>"}`` (one of the plugin's own ``poll_templates``), each with
+        ``"follows_phase_dates"?: bool`` (default true). Creating a process from the template makes the
+        phases and a draft of each instrument. Keys become ``"<plugin>:<key>"``. A malformed template
+        leaves out all of the plugin's process templates (logged; ``PLUGINS_STRICT`` refuses to start).
+    """

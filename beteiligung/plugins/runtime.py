@@ -81,7 +81,7 @@ def _plugin_migrations(config):
     return config
 
 
-def call_contained(hook, enabled, **kwargs):
+def call_contained(hook, enabled, failures=None, **kwargs):
     """Call `hook` on the plugins named in `enabled`, each in its own SAVEPOINT; return their results.
 
     Every hook that runs while a request (or a command) has a transaction open goes through here: a
@@ -89,7 +89,8 @@ def call_contained(hook, enabled, **kwargs):
     and nothing else; the caller's writes (the citizen's comment, the ballot) and the other plugins'
     writes stay, and the transaction is still usable on PostgreSQL. The failure is logged. Results
     are ``[(plugin name, result), …]`` for the plugins that returned something, in the order of
-    ``PluginRegistry.call``.
+    ``PluginRegistry.call``. ``failures``: a list that gets the names of the plugins that failed (for a
+    caller that must not go on without them, such as the deletion of an account).
     """
     registry = get_registry()
     results = []
@@ -109,6 +110,8 @@ def call_contained(hook, enabled, **kwargs):
                 savepoint.rollback()  # ROLLBACK TO SAVEPOINT: only this plugin's writes are undone
             log.exception("Hook %s des Plugins %s ist fehlgeschlagen; seine Änderungen wurden verworfen",
                           hook, impl.plugin_name)
+            if failures is not None:
+                failures.append(impl.plugin_name)
             continue
         if result is not None:
             results.append((impl.plugin_name, result))

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..pagination import paginate
 from ..plugins.runtime import get_registry
 from ..plugins.services import disable_plugin, enable_plugin, enabled_by_region, enabled_names
-from ..policy import require_admin, require_region_admin
+from ..policy import PARTICIPATION_KINDS, require_admin, require_region_admin, unconfirmed_kinds
 from . import services
 from .models import Region
 from .schemas import RegionCreateSchema, RegionModeratorSchema, RegionPatchSchema
@@ -19,8 +19,9 @@ from .services import get_region_by_slug
 
 
 def region_to_json(region, plugins=()):
+    opened = unconfirmed_kinds(region)
     return {"slug": region.slug, "name": region.name, "theme": region.theme, "description": region.description,
-            "plugins": sorted(plugins)}
+            "plugins": sorted(plugins), "unconfirmed_may": [kind for kind in PARTICIPATION_KINDS if kind in opened]}
 
 
 @bp.route("/regions")

@@ -15,6 +15,9 @@ class Region(db.Model):
     theme: Mapped[str] = mapped_column(String(120), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+    #: kinds of participation open to accounts whose e-mail is not yet confirmed, comma-separated
+    #: (comment, vote, report, ballot, problem); empty: none (the strict default)
+    unconfirmed_may: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     moderators = relationship("User", secondary=region_moderators, back_populates="moderated_regions",
                               order_by="User.pseudonym")

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from ..api.fields import GermanSchema, non_empty
+from ..policy import PARTICIPATION_KINDS
 
 
 class RegionCreateSchema(GermanSchema):
@@ -11,12 +12,15 @@ class RegionCreateSchema(GermanSchema):
 
 
 class RegionPatchSchema(GermanSchema):
-    """Region administrators: name, theme, description of their own region; the slug: platform administrators."""
+    """Region administrators: name, theme, description of their own region and what accounts with an unconfirmed
+    e-mail address may do there; the slug: platform administrators."""
 
     slug = fields.String(validate=validate.Length(min=3, max=60))
     name = non_empty(max_length=120)
     theme = fields.String(validate=validate.Length(max=120))
     description = fields.String(validate=validate.Length(max=5000))
+    unconfirmed_may = fields.List(fields.String(validate=validate.OneOf(PARTICIPATION_KINDS)),
+                                  validate=validate.Length(max=len(PARTICIPATION_KINDS) * 2))
 
 
 class RegionModeratorSchema(GermanSchema):

@@ -13,7 +13,7 @@ from ..audit.services import record
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..markup import clean_text
-from ..policy import require_admin, require_region_admin
+from ..policy import PARTICIPATION_KINDS, require_admin, require_region_admin
 from .models import Region
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,58}[a-z0-9]$")
@@ -22,7 +22,7 @@ THEME_MAX = 120
 DESCRIPTION_MAX = 5000
 #: what a region administrator may change in their own region; the slug (part of every address) only
 #: a platform administrator or the command line.
-REGION_ADMIN_FIELDS = ("name", "theme", "description")
+REGION_ADMIN_FIELDS = ("name", "theme", "description", "unconfirmed_may")
 FIELDS = ("slug",) + REGION_ADMIN_FIELDS
 
 
@@ -30,6 +30,12 @@ def _clean_fields(values):
     """Validate and normalise the given fields ({name: value}); raise Invalid naming every bad field."""
     cleaned, errors = {}, {}
     for key, value in values.items():
+        if key == "unconfirmed_may":
+            kinds = _clean_kinds(value)
+            if kinds is None:
+                errors[key] = [_("Erlaubt sind: %(kinds)s.", kinds=", ".join(PARTICIPATION_KINDS))]
+            cleaned[key] = kinds
+            continue
         if value is not None and not isinstance(value, str):
             errors[key] = [_("Text erwartet.")]
             continue
@@ -56,6 +62,23 @@ def _clean_fields(values):
     if errors:
         raise Invalid(_("Bitte prüfen Sie die Angaben zur Region."), errors)
     return cleaned
+
+
+def _clean_kinds(value):
+    """The kinds of participation open to unconfirmed accounts, as stored ("comment,vote"), or None if invalid.
+
+    Accepts a list of kinds (API, form) or the stored comma-separated text; order and repetitions do
+    not matter.
+    """
+    if value is None:
+        value = []
+    elif isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(kind, str) for kind in value):
+        return None
+    if any(kind not in PARTICIPATION_KINDS for kind in value):
+        return None
+    return ",".join(kind for kind in PARTICIPATION_KINDS if kind in value)
 
 
 def _slug_taken(slug, region=None):
@@ -87,8 +110,10 @@ def create_region(actor, slug, name, theme="", description=""):
 def update_region(actor, region, changes):
     """Change some of a region's settings ({field: value}); returns the names of the fields that changed.
 
-    Region administrators may change name, theme and description of their own region; the slug only
-    platform administrators (and the command line). Unknown keys are refused, not ignored.
+    Region administrators may change name, theme and description of their own region, and which kinds
+    of participation accounts with an unconfirmed e-mail address may use there (``unconfirmed_may``: a
+    list of policy.PARTICIPATION_KINDS); the slug only platform administrators (and the command line).
+    Unknown keys are refused, not ignored.
     """
     if actor is not None:
         require_region_admin(actor, region)

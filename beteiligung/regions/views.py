@@ -3,7 +3,10 @@ page for the region's administrators."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.models import User
 from ..accounts.services import set_moderator
@@ -17,11 +20,25 @@ from ..forms import show_error
 from ..plugins import services as plugin_services
 from ..plugins.runtime import get_registry, navigation
 from ..plugins.services import enabled_names
-from ..policy import can_administer_region, require_admin, require_region_admin
+from ..policy import can_administer_region, require_admin, require_region_admin, unconfirmed_kinds
 from ..polls.services import poll_query
 from .services import add_region_admin, get_region_by_slug, remove_region_admin, update_region
 
 bp = Blueprint("regions", __name__)
+
+
+class RegionSettingsPageForm(RegionSettingsForm):
+    """The settings, and what accounts whose e-mail address is not yet confirmed may do in the region."""
+
+    unconfirmed = SelectMultipleField(
+        _l("Auch Konten mit unbestätigter E-Mail-Adresse dürfen:"),
+        choices=[("comment", _l("kommentieren")), ("vote", _l("Beiträge bewerten")), ("report", _l("Beiträge melden")),
+                 ("ballot", _l("an Umfragen teilnehmen")), ("problem", _l("Probleme einreichen und vergleichen"))],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+def _settings_form(region, **kwargs):
+    return RegionSettingsPageForm(obj=region, unconfirmed=sorted(unconfirmed_kinds(region)), **kwargs)
 
 #: how many of the newest consultations and polls the page lists (the rest: the filtered lists)
 NEWEST = 10
@@ -74,11 +91,12 @@ def _settings_page(region, form, status=200, moderator_form=None):
 def settings(region_slug):
     """A region's settings and plugins, for its administrators and the platform administration."""
     region = _administered_region(region_slug)
-    form = RegionSettingsForm(obj=region)
+    form = _settings_form(region)
     if form.validate_on_submit():
         try:
             changed = update_region(current_user, region, {"name": form.name.data, "theme": form.theme.data,
-                                                           "description": form.description.data})
+                                                           "description": form.description.data,
+                                                           "unconfirmed_may": form.unconfirmed.data or []})
             db.session.commit()
         except DomainError as error:
             return _settings_page(region, form, show_error(form, error))
@@ -158,7 +176,7 @@ def add_moderator(region_slug):
             form.email.errors = [_("Es gibt kein Konto mit dieser E-Mail-Adresse.")]
     if user is None:
         flash(_("Bitte geben Sie die E-Mail-Adresse eines registrierten Kontos an."), "error")
-        return _settings_page(region, RegionSettingsForm(formdata=None, obj=region), 422, moderator_form=form)
+        return _settings_page(region, _settings_form(region, formdata=None), 422, moderator_form=form)
     if set_moderator(current_user, user, region, moderator=True):
         db.session.commit()
         flash(_("%(user)s moderiert jetzt %(region)s.", user=user.pseudonym, region=region.name), "success")

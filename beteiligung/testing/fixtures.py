@@ -76,6 +76,8 @@ def make_test_config(database_url, **overrides):
         "RATELIMIT_ENABLED": False,
         "CACHE_TYPE": "SimpleCache",
         "SERVER_NAME": None,
+        "JOBS_BACKEND": "embedded",  # jobs run after each response; tests of the queue set "rq"
+        "MAIL_SERVER": None,  # mails go to the app's outbox folder (the mail_outbox fixture)
     }
     if database_url.startswith("postgresql"):
         # Test data need no crash safety: a commit need not wait for the disk (about 7 % of the suite).
@@ -97,6 +99,9 @@ class IsolatedClient(FlaskClient):
         outer = has_app_context()  # False when following a redirect: that runs inside the fresh context
         if outer:
             _db.session.commit()
+        # As a server does: the body is read and the response closed, so what runs after the response
+        # (deferred jobs such as mail delivery) has run when the request returns.
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if outer:
             _db.session.expire_all()
@@ -430,3 +435,100 @@ def count_queries(db):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+class MailOutbox:
+    """The mails an app delivered to its outbox folder (the embedded default without MAIL_SERVER)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def messages(self):
+        import email
+        import email.policy
+
+        from beteiligung.mail.delivery import outbox_dir
+
+        folder = outbox_dir(self.app)
+        if not os.path.isdir(folder):
+            return []
+        found = []
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".eml"):
+                with open(os.path.join(folder, name), "rb") as f:
+                    found.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return found
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message):
+        return message.get_body(preferencelist=("html",)).get_content()
+
+    def links(self, message):
+        import re
+
+        return re.findall(r"https?://[^\s<>\"']+", self.text(message))
+
+    def to(self, address):
+        """The messages to one address."""
+        return [m for m in self.messages() if m["To"] == address]
+
+
+@pytest.fixture
+def mail_outbox(app):
+    """Mails delivered so far: ``mail_outbox.messages()``, ``.links(message)``, ``.text(message)``."""
+    return MailOutbox(app)
+
+
+class SmtpRecorder:
+    """An aiosmtpd handler that keeps what it receives. ``mode``: "accept", "refuse" (451 to every
+    message) or "hold" (keeps the message, then waits for ``release`` before answering)."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.mode = "accept"
+        self.release = threading.Event()
+        self.holding = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        import email.policy
+
+        if self.mode == "refuse":
+            return "451 4.3.0 Versuchen Sie es später noch einmal"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if self.mode == "hold":
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+        return "250 OK"
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server in this process (aiosmtpd): ``.port``, ``.handler.messages``, ``.handler.mode``."""
+    from aiosmtpd.controller import Controller
+
+    handler = SmtpRecorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    controller.handler = handler
+    try:
+        yield controller
+    finally:
+        handler.release.set()
+        controller.stop()

@@ -3,6 +3,7 @@ a keyboard user has (typing, Space, Enter, arrow keys); no mouse click anywhere.
 wrote is checked in the database, and each page on the way passes the page checks."""
 
 import itertools
+from urllib.parse import urlsplit
 
 import pytest
 from browser_support import check_page
@@ -100,8 +101,27 @@ def test_register_comment_reply_vote(live_server, open_page, axe_source):
     assert page.locator("#accept_terms").is_checked()
     press_and_wait(page, "main form.stack button[type=submit]")
     assert page.locator(".flash.success").count() == 1, "registration did not succeed"
+    assert "/konto/registriert" in page.url
     user_id = _user_id(live_server, "tastatur.neu@example.org")
     assert user_id is not None
+
+    # Confirm the address with the mailed link (the embedded default writes mails to the outbox folder),
+    # by keyboard, then log in.
+    from beteiligung.testing.fixtures import MailOutbox
+
+    outbox = MailOutbox(live_server.app)
+    for _ in range(50):  # the mail is delivered right after the response, in the server's thread
+        links = [link for mail in outbox.to("tastatur.neu@example.org") for link in outbox.links(mail)
+                 if "/konto/bestaetigen/" in link]
+        if links:
+            break
+        page.wait_for_timeout(100)
+    assert links, "no confirmation link was mailed"
+    page.goto(urlsplit(links[-1]).path)
+    assert_page_ok(page, axe_source)
+    press_and_wait(page, "main form button[type=submit]")
+    assert page.locator(".flash.success").count() == 1, "confirming did not succeed"
+    _log_in(page, "tastatur.neu@example.org", "tastatur-geheim-42")
 
     consultation_id = live_server.query(lambda: db.session.scalar(select(Consultation.id).where(
         Consultation.title == "Online-Terminvergabe für Bürgerbüro und Fachämter")))

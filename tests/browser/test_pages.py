@@ -29,12 +29,15 @@ def ids(live_server):
             Consultation.title == "Kommunale Datenstrategie: Wem gehören die Daten der Stadt?"))
         draft = db.session.scalar(select(Consultation.id).where(
             Consultation.title == "Digitaler Assistent für das Bürgertelefon"))
+        from beteiligung.processes.models import Process
+
+        process = db.session.scalar(select(Process.id).where(Process.title == "Datenstrategie Gelsenkirchen"))
         comment = db.session.scalar(select(Comment.id).where(Comment.consultation_id == consultation.id,
                                                              Comment.official.is_(False))
                                     .order_by(Comment.id))
         return {
             "consultation": consultation.id, "closed_consultation": closed, "draft_consultation": draft,
-            "comment": comment,
+            "comment": comment, "process": process,
             "survey": by_title["Offene Daten in Gelsenkirchen: Was wünschen Sie sich?"],
             "closed_survey": by_title["Digitales Lernen an der Volkshochschule"],
             "ranking_survey": by_title["Das digitale Rathaus: Wie war Ihr letzter Behördengang?"],
@@ -132,11 +135,23 @@ PAGES = [
     ("paderborn-new-service", "moderator-paderborn", "/paderborn/paderborn/dienste/neu"),
     ("login", "anonymous", "/konto/anmelden"),
     ("register", "anonymous", "/konto/registrieren"),
+    ("registered", "anonymous", "/konto/registriert"),
     ("terms", "anonymous", "/konto/nutzungsbedingungen"),
     ("privacy", "anonymous", "/konto/datenschutz"),
     ("account", "citizen", "/konto/"),
     ("account-moderator", "moderator-aachen", "/konto/"),
     ("account-password", "citizen", "/konto/passwort"),
+    ("password-reset", "anonymous", "/konto/passwort-vergessen"),
+    ("account-email", "citizen", "/konto/email"),
+    ("account-profile", "citizen", "/konto/profil"),
+    ("my-participation", "citizen", "/konto/beteiligung"),
+    ("notifications", "citizen", "/benachrichtigungen"),
+    ("notification-settings", "citizen", "/benachrichtigungen/einstellungen"),
+    ("processes", "anonymous", "/regionen/gelsenkirchen/prozesse"),
+    ("process", "anonymous", "/prozesse/{process}"),
+    ("process-edit", "moderator-gelsenkirchen", "/prozesse/{process}/bearbeiten"),
+    ("process-new", "moderator-gelsenkirchen", "/regionen/gelsenkirchen/prozesse/neu"),
+    ("admin-delivery", "admin", "/verwaltung/zustellung"),
     ("moderation-queue", "moderator-gelsenkirchen", "/moderation/meldungen"),
     ("poll-new", "moderator-aachen", "/umfragen/neu"),
     ("poll-edit-draft", "moderator-aachen", "{new_draft:aachen}"),

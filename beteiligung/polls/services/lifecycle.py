@@ -9,6 +9,7 @@ from ...consultations.models import Consultation
 from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...markup import clean_text
+from ...notifications import services as notifications
 from ...policy import require_moderator
 from ...timeutil import utcnow
 from ..models import (
@@ -166,6 +167,7 @@ def open_poll(user, poll):
     if poll.opens_at is None or poll.opens_at > now:
         poll.opens_at = now
     record(user, "poll.open", poll, poll.region)
+    notifications.poll_event("poll_opened", poll, actor=user)
     return poll
 
 
@@ -183,6 +185,7 @@ def close_poll(user, poll):
     db.session.refresh(poll)
     record(user, "poll.close", poll, poll.region)
     events.notify("poll_closed", poll.region, poll=poll)
+    notifications.poll_closed_event(poll, actor=user)
     return poll
 
 

@@ -9,7 +9,7 @@ from ... import events
 from ...accounts.models import User
 from ...errors import Conflict, Invalid, NotAllowed, Unauthorized, store_once
 from ...extensions import db
-from ...policy import is_authenticated
+from ...policy import is_authenticated, require_confirmed
 from ...timeutil import utcnow
 from ..models import AccessCode, Answer, Audience, Ballot, Comparison, Poll, PollKind, PollStatus
 from ..types import AnswerError
@@ -62,7 +62,9 @@ def _require_running(poll):
         raise Conflict(_("Diese Umfrage ist beendet; eine Teilnahme ist nicht mehr möglich."))
 
 
-def _check_participant(participant, poll):
+def _check_participant(participant, poll, kind=None):
+    """Whether this participant may take part in the poll; ``kind`` ("ballot", "problem"): a write, for
+    which an account needs a confirmed address (workshop access codes have no account: not asked)."""
     if participant.code is not None:
         if participant.code.poll_id != poll.id:
             raise NotAllowed(_("Dieser Zugangscode gilt für eine andere Umfrage."))
@@ -73,6 +75,8 @@ def _check_participant(participant, poll):
         raise Unauthorized(_("Bitte melden Sie sich an oder geben Sie Ihren Zugangscode ein."))
     if poll.audience == Audience.ACCESS_CODES:
         raise NotAllowed(_("An dieser Umfrage nehmen Sie mit einem Zugangscode aus der Veranstaltung teil."))
+    if kind is not None:
+        require_confirmed(participant.user, poll.region, kind)
 
 
 def has_taken_part(participant, poll):
@@ -116,7 +120,7 @@ def parse_answers(poll, answers):
 
 def submit_ballot(participant, poll, answers):
     """Store one participant's answers: once per account or access code (unique in the database)."""
-    _check_participant(participant, poll)
+    _check_participant(participant, poll, "ballot")
     if poll.kind != PollKind.SURVEY:
         raise Conflict(_("Bei einer Problemsammlung vergleichen Sie Probleme, statt Fragen zu beantworten."))
     _require_running(poll)

@@ -11,6 +11,7 @@ from ...audit.services import record
 from ...errors import Conflict, Invalid, NotAllowed, NotFound, store_once
 from ...extensions import db
 from ...markup import clean_text
+from ...notifications import services as notifications
 from ...policy import can_moderate, is_authenticated, require_moderator
 from ...timeutil import utcnow
 from ..models import (
@@ -37,7 +38,7 @@ def _require_problem_poll(poll):
 
 def submit_problem(participant, poll, text):
     _require_problem_poll(poll)
-    _check_participant(participant, poll)
+    _check_participant(participant, poll, "problem")
     _require_running(poll)
     if poll.phase != Phase.COLLECTING:
         raise Conflict(_("Die Sammelphase ist vorbei; jetzt werden die Probleme verglichen."))
@@ -58,6 +59,8 @@ def submit_problem(participant, poll, text):
                       access_code_id=participant.code.id if participant.code is not None else None)
     db.session.add(problem)
     db.session.flush()
+    notifications.emit("problem_submitted", notifications.moderators_of(poll.region), {"title": poll.title},
+                       notifications.link("polls.problems", poll_id=poll.id), problem.id, actor=participant.user)
     return problem
 
 
@@ -115,6 +118,11 @@ def moderate_problem(user, problem, status, reason=None, merged_into_id=None):
     problem.moderated_at = utcnow()
     record(user, f"problem.{status}", problem, poll.region, reason=reason,
            merged_into=merged_into.id if merged_into else None)
+    if problem.author_id is not None and status != ProblemStatus.PENDING:
+        notifications.emit(f"problem_{status}", [problem.author_id], {
+            "title": poll.title, "problem": problem.text, "reason": reason or "",
+            "merged_into": merged_into.text if merged_into else ""},
+            notifications.link("polls.show", poll_id=poll.id), f"{problem.id}:{status}", actor=user)
     return problem
 
 
@@ -152,7 +160,7 @@ def next_pair(participant, poll, rng=None):
 def compare(participant, poll, winner_id, loser_id, undecided=False):
     """Store one verdict on a pair (winner first), or "can't decide" when undecided."""
     _require_problem_poll(poll)
-    _check_participant(participant, poll)
+    _check_participant(participant, poll, "problem")
     _require_running(poll)
     if poll.phase != Phase.COMPARING:
         raise Conflict(_("Noch werden Probleme gesammelt; der Vergleich beginnt später."))

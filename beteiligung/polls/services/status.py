@@ -6,6 +6,7 @@ from sqlalchemy import and_, not_, or_, select, update
 from ... import events
 from ...errors import NotAllowed, NotFound
 from ...extensions import db
+from ...notifications import services as notifications
 from ...policy import can_moderate, is_authenticated
 from ...timeutil import utcnow
 from ..models import Poll, PollStatus, ResultsVisibility
@@ -56,6 +57,7 @@ def settle(poll):
                                      .values(state=PollStatus.OPEN, opened_at=poll.opens_at)).rowcount
         if changed:
             db.session.refresh(poll)
+            notifications.poll_event("poll_opened", poll)
         return bool(changed)
     if status == PollStatus.CLOSED:
         changed = db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.state != PollStatus.CLOSED)
@@ -63,6 +65,7 @@ def settle(poll):
         if changed:
             db.session.refresh(poll)
             events.notify("poll_closed", poll.region, poll=poll)
+            notifications.poll_closed_event(poll)
         return bool(changed)
     return False
 

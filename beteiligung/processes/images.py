@@ -1,0 +1,92 @@
+"""A process's header image: checked by its content (not its name), re-encoded without metadata, stored
+under ``instance/uploads/processes/`` (the same path on shared storage in production).
+
+Refused with a clear message: what is no JPEG, PNG or WebP image, a file over PROCESS_IMAGE_MAX_BYTES,
+and an image over PROCESS_IMAGE_MAX_PIXELS (a decompression bomb: a small file that unpacks into
+gigabytes) – the pixels are counted from the header before anything is decoded.
+"""
+
+import io
+import os
+import secrets
+import warnings
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import Invalid
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 2400  # larger images are scaled down: a header needs no more
+# format found in the content -> (file extension, format written, modes kept as they are)
+FORMATS = {"JPEG": ("jpg", "JPEG", ("RGB", "L")), "PNG": ("png", "PNG", ("RGB", "RGBA", "L", "LA")),
+           "WEBP": ("webp", "WEBP", ("RGB", "RGBA"))}
+MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def max_bytes():
+    return int(current_app.config.get("PROCESS_IMAGE_MAX_BYTES", MAX_BYTES))
+
+
+def uploads_folder():
+    return os.path.join(current_app.instance_path, "uploads", "processes")
+
+
+def _refuse(message):
+    return Invalid(message, {"image": [message]})
+
+
+def reencode(data, limit_bytes, limit_pixels):
+    """(bytes, extension, width, height) of the image in ``data``, re-encoded in its own format without
+    metadata; Invalid with a German message for anything else."""
+    if not data:
+        raise _refuse(_("Bitte wählen Sie eine Bilddatei aus."))
+    if len(data) > limit_bytes:
+        raise _refuse(_("Das Bild ist zu groß: höchstens %(mb)s MB.", mb=f"{limit_bytes / 1024 / 1024:g}"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = FORMATS.get(image.format)
+                if kind is None:
+                    raise _refuse(_("Bitte laden Sie ein Bild im Format JPEG, PNG oder WebP hoch."))
+                width, height = image.size
+                if width * height > limit_pixels:
+                    raise _refuse(_("Das Bild hat zu viele Bildpunkte (höchstens %(n)s Millionen).",
+                                    n=f"{limit_pixels / 1_000_000:g}"))
+                image.load()
+                image = ImageOps.exif_transpose(image)  # turned as the camera meant; the EXIF itself goes
+                extension, out_format, modes = kind
+                if image.mode not in modes:
+                    image = image.convert("RGBA" if "RGBA" in modes and "A" in image.getbands() else "RGB")
+                image.thumbnail((MAX_SIDE, MAX_SIDE))
+                out = io.BytesIO()
+                options = {"quality": 85} if out_format in ("JPEG", "WEBP") else {"optimize": True}
+                image.save(out, out_format, **options)  # no exif=, no icc_profile=: metadata stays behind
+                return out.getvalue(), extension, image.width, image.height
+    except Invalid:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(_("Das Bild hat zu viele Bildpunkte (höchstens %(n)s Millionen).",
+                        n=f"{limit_pixels / 1_000_000:g}")) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise _refuse(_("Die Datei ist kein lesbares Bild. Bitte laden Sie ein Bild im Format JPEG, PNG oder "
+                        "WebP hoch.")) from None
+
+
+def write(folder, process_id, data, extension):
+    """Store the re-encoded image under a new name (old names stay valid until removed): the name."""
+    os.makedirs(folder, exist_ok=True)
+    name = f"prozess-{process_id}-{secrets.token_hex(8)}.{extension}"
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+    return name
+
+
+def remove(folder, name):
+    if name:
+        path = os.path.join(folder, os.path.basename(name))
+        if os.path.isfile(path):
+            os.remove(path)
