@@ -110,13 +110,16 @@ def create_app(config=None):
     from .cli import register_cli
     from .comments.views import bp as comments_bp
     from .consultations.views import bp as consultations_bp
+    from .discovery import init_discovery
     from .errors import register_error_handlers
     from .jobs import register as register_jobs
+    from .measures import init_measures
     from .notifications import init_notifications
     from .plugins.runtime import init_plugins
     from .polls import init_question_types
     from .polls.views import bp as polls_bp
     from .processes import init_processes
+    from .proposals import init_proposals
     from .regions.views import bp as regions_bp
     from .templating import register_template_helpers
 
@@ -136,6 +139,9 @@ def create_app(config=None):
     init_question_types(app)
     init_notifications(app)  # after the plugins: their notification kinds are checked at start
     init_processes(app)  # after the plugins: their process templates are checked at start
+    init_proposals(app)  # a kind of phase instrument: after init_processes
+    init_discovery(app)  # the search and the feeds
+    init_measures(app)
 
     @app.route("/favicon.ico")
     def favicon():

@@ -5,13 +5,17 @@ from .audit.models import AuditEntry
 from .comments.models import Comment, CommentReport, CommentVote
 from .consultations.models import Consultation, Section
 from .mail.models import JobFailure, OutgoingMail
+from .measures.models import Measure, MeasureLink, MeasureUpdate
 from .notifications.models import Follow, Notification, NotificationEvent, NotificationPreference
 from .plugins.models import RegionPlugin
 from .polls.models import AccessCode, Answer, Ballot, Comparison, Option, Poll, Problem, Question
 from .processes.models import PhaseInstrument, Process, ProcessPhase
+from .proposals.models import Proposal, ProposalCollection, ProposalSupport
 from .regions.models import Region
 
 __all__ = ["AccessCode", "Answer", "ApiToken", "AuditEntry", "Ballot", "Comment", "CommentReport", "CommentVote",
-           "Comparison", "Consultation", "Follow", "JobFailure", "LoginThrottle", "Notification", "NotificationEvent",
-           "NotificationPreference", "Option", "OutgoingMail", "PhaseInstrument", "Poll", "Problem",
-           "Process", "ProcessPhase", "Question", "Region", "RegionPlugin", "Section", "User", "region_moderators"]
+           "Comparison", "Consultation", "Follow", "JobFailure", "LoginThrottle", "Measure", "MeasureLink",
+           "MeasureUpdate", "Notification", "NotificationEvent", "NotificationPreference", "Option", "OutgoingMail",
+           "PhaseInstrument", "Poll", "Problem", "Process", "ProcessPhase", "Proposal", "ProposalCollection",
+           "ProposalSupport", "Question", "Region", "RegionPlugin",
+           "Section", "User", "region_moderators"]

@@ -56,7 +56,7 @@ def require_region_admin(user, region):
 
 #: kinds of participation that need a confirmed e-mail address (a region may open some of them to
 #: unconfirmed accounts: Region.unconfirmed_may)
-PARTICIPATION_KINDS = ("comment", "vote", "report", "ballot", "problem")
+PARTICIPATION_KINDS = ("comment", "vote", "report", "ballot", "problem", "proposal", "support")
 
 
 def unconfirmed_kinds(region):

@@ -165,6 +165,33 @@ CORE_CATEGORIES = (
         columns=("poll_comparisons.user_id",),
     ),
     DataCategory(
+        key="proposals",
+        title=_l("Eingereichte Vorschläge"),
+        data=_l("Titel, Text, Kategorie und Ort der Vorschläge, die Sie in einer Vorschlagssammlung eingereicht "
+                "haben, wann, und was die Moderation entschieden hat (freigegeben, ausgeblendet, zusammengeführt, "
+                "Status und Antwort)."),
+        purpose=_l("Vorschläge der Bürgerinnen und Bürger, ihre Unterstützung und die Antwort der Kommune."),
+        legal_basis=PUBLIC_TASK,
+        retention=_l("Solange die Vorschlagssammlung besteht."),
+        visible_to=_l("Veröffentlichte Vorschläge sind öffentlich, mit Ihrem öffentlichen Namen; die Moderation "
+                      "sieht alle."),
+        on_deletion=_l("Die Vorschläge bleiben ohne Verbindung zu Ihnen; auf Wunsch wird ihr Text gelöscht."),
+        stays=True,
+        columns=("proposals.author_id",),
+    ),
+    DataCategory(
+        key="proposal_supports",
+        title=_l("Unterstützte Vorschläge"),
+        data=_l("Welche Vorschläge Sie unterstützen und seit wann."),
+        purpose=_l("Eine Unterstützung je Person und Vorschlag; die Zahl der Unterstützungen; Nachrichten über "
+                   "den Status der Vorschläge, die Sie unterstützen."),
+        legal_basis=PUBLIC_TASK,
+        retention=_l("Bis Sie die Unterstützung zurücknehmen oder Ihr Konto löschen."),
+        visible_to=_l("Niemand mit Ihrem Namen; öffentlich ist nur die Zahl."),
+        on_deletion=_l("Wird gelöscht; die Zahl der Unterstützungen sinkt."),
+        columns=("proposal_supports.user_id",),
+    ),
+    DataCategory(
         key="api_tokens",
         title=_l("API-Zugangstoken"),
         data=_l("Name, Zeitpunkt der Ausgabe, Ablauf und letzte Verwendung für eine Änderung; vom Token selbst "
@@ -240,8 +267,9 @@ CORE_CATEGORIES = (
     DataCategory(
         key="staff_work",
         title=_l("Arbeit in Moderation und Verwaltung"),
-        data=_l("Wer eine Beteiligung, eine Umfrage oder einen Prozess angelegt, eine Meldung bearbeitet oder eine "
-                "Erweiterung in einer Region eingeschaltet hat."),
+        data=_l("Wer eine Beteiligung, eine Umfrage, einen Prozess, eine Vorschlagssammlung oder eine Maßnahme "
+                "angelegt, eine Maßnahme fortgeschrieben, eine Meldung bearbeitet oder eine Erweiterung in einer "
+                "Region eingeschaltet hat."),
         purpose=_l("Nachvollziehbarkeit der Arbeit der Moderation und Verwaltung."),
         legal_basis=PUBLIC_TASK,
         retention=_l("Solange das Angelegte besteht."),
@@ -249,7 +277,8 @@ CORE_CATEGORIES = (
         on_deletion=_l("Das Angelegte bleibt, ohne Verbindung zu Ihnen."),
         stays=True,
         columns=("consultations.created_by_id", "polls.created_by_id", "processes.created_by_id",
-                 "comment_reports.resolved_by_id", "region_plugins.enabled_by_id"),
+                 "comment_reports.resolved_by_id", "region_plugins.enabled_by_id", "measures.created_by_id",
+                 "measure_updates.author_id", "proposal_collections.created_by_id"),
     ),
     DataCategory(
         key="audit_log",

@@ -6,19 +6,19 @@ from urllib.parse import urlsplit
 
 import itsdangerous.timed
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from beteiligung.accounts import recovery
 from beteiligung.accounts.links import make_link_token
 from beteiligung.accounts.models import User
 from beteiligung.consultations.models import Consultation
 from beteiligung.testing.fixtures import TEST_PASSWORD
+from beteiligung.testing.helpers import writes_during
 
 EMAIL = "/konto/email"
 PROFILE = "/konto/profil"
 LOGIN = "/konto/anmelden"
 NEW = "neue.adresse@example.org"
-WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def _request(client, address=NEW, password=TEST_PASSWORD):
@@ -93,17 +93,8 @@ def test_showing_the_confirmation_page_writes_nothing(client, auth, db, create_u
     auth.login(create_user())
     _request(client)
     path = _confirm_path(mail_outbox)
-    writes = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with writes_during(db) as writes:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
     assert writes == []
 
 

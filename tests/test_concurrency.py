@@ -1,11 +1,11 @@
 """One vote per user and comment, under real concurrent requests (PostgreSQL: row locks, unique index)."""
 
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from beteiligung.comments.models import Comment, CommentVote
+from beteiligung.testing.helpers import at_once
 
 
 @pytest.fixture
@@ -14,23 +14,8 @@ def concurrent(app, db):
         pytest.skip("concurrency is tested against PostgreSQL (SQLite serialises every write)")
 
     def run(requests):
-        """Send each (method, url, json, headers) from its own thread at the same moment."""
-        barrier = threading.Barrier(len(requests))
-        results = [None] * len(requests)
-
-        def worker(index, method, url, body, headers):
-            with app.app_context():
-                client = app.test_client()
-                barrier.wait()
-                results[index] = client.open(url, method=method, json=body, headers=headers).status_code
-                db.session.remove()
-
-        threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        return results
+        """Send each (method, url, json, headers) from its own thread at the same moment; the status codes."""
+        return [status for status, _body in at_once(app, db, requests)]
 
     return run
 

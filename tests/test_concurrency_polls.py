@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from beteiligung.polls.models import AccessCode, Answer, Ballot, Comparison, Poll
+from beteiligung.testing.helpers import at_once
 
 PROBLEMS = ["Busse fahren in den Dörfern zu selten", "Radwege zwischen den Orten fehlen",
             "Keine Mobilstationen am Bahnhof"]
@@ -34,24 +35,7 @@ def concurrent(app, db):
 
     def run(requests):
         """Send each (method, url, json, headers) from its own thread at the same moment; [(status, json)]."""
-        barrier = threading.Barrier(len(requests), timeout=60)
-        results = [None] * len(requests)
-
-        def worker(index, method, url, body, headers):
-            with app.app_context():
-                client = app.test_client()
-                barrier.wait()
-                response = client.open(url, method=method, json=body, headers=headers)
-                results[index] = (response.status_code, response.get_json(silent=True))
-                db.session.remove()
-
-        threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert all(result is not None for result in results), "a request did not finish within 120 s"
-        return results
+        return at_once(app, db, requests)
 
     return run
 

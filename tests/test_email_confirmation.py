@@ -696,3 +696,12 @@ def test_the_whole_way_over_a_real_smtp_server(app, client, db, smtp_server):
     path = urlsplit(link).path
     assert client.post(path).status_code == 303
     assert db.session.scalar(select(User)).email_confirmed_at is not None
+
+
+def test_the_region_settings_offer_every_kind_of_participation(app):
+    from beteiligung.policy import PARTICIPATION_KINDS
+    from beteiligung.regions.views import RegionSettingsPageForm
+
+    with app.test_request_context():
+        offered = [value for value, _label in RegionSettingsPageForm().unconfirmed.choices]
+    assert sorted(offered) == sorted(PARTICIPATION_KINDS)

@@ -1,7 +1,6 @@
 """Guessing passwords: failed log-ins per account (and per known device) lead to a growing wait, on the
 page and in the API; the owner is mailed once; the owner's own browser is not locked out by a stranger."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from beteiligung import timeutil
 from beteiligung.accounts import throttle
 from beteiligung.accounts.models import LoginThrottle
 from beteiligung.testing.fixtures import TEST_PASSWORD
+from beteiligung.testing.helpers import at_once
 
 LOGIN = "/konto/anmelden"
 TOKEN = "/api/v1/auth/token"
@@ -269,22 +269,7 @@ def concurrent(app, db):
 
     def run(requests):
         """Send each (url, json) from its own thread at the same moment; the status codes."""
-        barrier = threading.Barrier(len(requests))
-        results = [None] * len(requests)
-
-        def worker(index, url, body):
-            with app.app_context():
-                client = app.test_client()
-                barrier.wait()
-                results[index] = client.post(url, json=body).status_code
-                db.session.remove()
-
-        threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        return results
+        return [status for status, _body in at_once(app, db, [("POST", url, body, None) for url, body in requests])]
 
     return run
 

@@ -11,7 +11,11 @@ def test_migrations_create_exactly_the_models_schema(db):
     core_tables = {t.name for t in db.metadata.sorted_tables} - plugin_tables
 
     def core_only(obj, name, type_, reflected, compare_to):
-        # Plugin tables come and go with the plugin tests' own migrations.
+        # Plugin tables come and go with the plugin tests' own migrations. The search's objects are
+        # not models (migration 0011): the expression GIN indexes ix_search_* (PostgreSQL) and the FTS5
+        # table search_fts with its shadow tables (SQLite; not in core_tables, so skipped as well).
+        if type_ == "index" and name and name.startswith("ix_search_"):
+            return False
         return type_ != "table" or name in core_tables
 
     with db.engine.connect() as conn:

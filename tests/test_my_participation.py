@@ -1,13 +1,12 @@
 """/konto/beteiligung: my comments, votes, ballots (poll titles only), problems, follows and notifications."""
 
 import pytest
-from sqlalchemy import event
 
 from beteiligung.accounts.participation_views import OVERVIEW_LIMIT, PER_PAGE, SECTIONS
 from beteiligung.comments.models import CommentVote
 from beteiligung.notifications.models import Follow, Notification
 from beteiligung.polls.models import Problem
-from beteiligung.testing.helpers import text_of
+from beteiligung.testing.helpers import text_of, writes_during
 
 
 @pytest.fixture
@@ -139,18 +138,9 @@ def test_no_page_of_it_writes(app, db, client, auth, create_user, activity):
     user = create_user()
     activity(user, 2)
     auth.login(user)
-    writes = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with writes_during(db) as writes:
         statuses = [client.get(url).status_code
                     for url in ["/konto/beteiligung", *(f"/konto/beteiligung/{key}" for key in SECTIONS)]]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
     assert statuses == [200] * (len(SECTIONS) + 1)
     assert writes == []

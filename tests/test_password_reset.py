@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import itsdangerous.timed
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from beteiligung.accounts import recovery
 from beteiligung.accounts.links import make_link_token
@@ -16,12 +16,12 @@ from beteiligung.accounts.passwords import verify_password
 from beteiligung.accounts.services import user_for_token
 from beteiligung.jobs import run_pending
 from beteiligung.testing.fixtures import TEST_PASSWORD
+from beteiligung.testing.helpers import writes_during
 
 REQUEST = "/konto/passwort-vergessen"
 LOGIN = "/konto/anmelden"
 NEW_PASSWORD = "ganz-neues-passwort-7"
 SAME_ANSWER = "Falls es ein Konto mit dieser Adresse gibt, haben wir einen Link geschickt"
-WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def _ask(client, address):
@@ -105,17 +105,8 @@ def test_showing_the_form_of_a_link_writes_nothing(app, client, db, create_user,
     user = create_user()
     _ask(client, user.email)
     path = _reset_path(mail_outbox, user.email)
-    writes = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with writes_during(db) as writes:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
     assert writes == []
 
 

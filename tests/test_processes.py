@@ -6,17 +6,23 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from beteiligung.consultations.models import Consultation
 from beteiligung.polls.models import Poll
 from beteiligung.polls.services import delete_poll
 from beteiligung.processes import services
 from beteiligung.processes.models import PhaseInstrument, Process, ProcessPhase
-from beteiligung.testing.helpers import audit_entries, count_rows, duplicate_ids, elements, fresh, text_of
+from beteiligung.testing.helpers import (
+    audit_entries,
+    count_rows,
+    duplicate_ids,
+    elements,
+    fresh,
+    text_of,
+    writes_during,
+)
 from beteiligung.timeutil import utcnow
-
-WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT")
 
 
 @pytest.fixture
@@ -99,20 +105,11 @@ def test_reading_process_pages_writes_nothing(app, db, client, auth, make_proces
             f"/regionen/{region.slug}/prozesse/neu", f"/prozesse/{process.id}/bearbeiten",
             f"/prozesse/{process.id}/phasen/neu", f"/prozesse/{process.id}/phasen/{phase.id}"]
     assert instrument.phase_id == phase.id
-    writes = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
-            writes.append(statement)
-
     for user in (None, citizen, moderator):
         if user is not None:
             assert auth.login(user).status_code == 303
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
+        with writes_during(db) as writes:
             statuses = {url: client.get(url).status_code for url in urls}
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
         assert writes == [], (user, writes[:1])
         assert all(status < 500 for status in statuses.values()), statuses
     assert statuses[f"/prozesse/{process.id}/phasen/{phase.id}"] == 200

@@ -9,7 +9,7 @@ from beteiligung.consultations.models import Consultation
 from beteiligung.polls.models import Poll
 from beteiligung.processes import services
 from beteiligung.processes.models import PhaseInstrument, Process, ProcessPhase
-from beteiligung.testing.helpers import audit_entries, fresh
+from beteiligung.testing.helpers import at_once, audit_entries, fresh
 from beteiligung.timeutil import utcnow
 
 SHAPE = {"id", "region", "title", "summary", "status", "published", "template", "created_at", "url"}
@@ -195,28 +195,13 @@ def test_reading_the_api_writes_nothing(api, db, world, process, count_queries):
 @pytest.fixture
 def concurrent(app, db, api_headers, world):
     """concurrent([(method, url, json)]): the moderator's requests, each from its own thread at one moment."""
-    import threading
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("concurrency is tested against PostgreSQL (SQLite serialises every write)")
     headers = api_headers(world["moderator"])
 
     def run(requests):
-        barrier, results = threading.Barrier(len(requests)), [None] * len(requests)
-
-        def worker(index, method, url, body):
-            with app.app_context():
-                client = app.test_client()
-                barrier.wait()
-                results[index] = client.open(url, method=method, json=body, headers=headers).status_code
-                db.session.remove()
-
-        threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        return results
+        return [status for status, _body in at_once(app, db, [(*request, headers) for request in requests])]
 
     return run
 

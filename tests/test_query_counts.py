@@ -108,7 +108,7 @@ def test_consultation_page_queries_do_not_grow_with_comments_for_logged_in_citiz
     small, small_page = measure(client, count_queries, f"/beteiligungen/{discussions['small']}")
     large, large_page = measure(client, count_queries, f"/beteiligungen/{discussions['large']}")
     assert small == large, (small, large)
-    assert large <= MAX_QUERIES, large
+    assert large <= MAX_QUERIES + 1, large  # + 1: what became of the consultation ("Daraus wurde", measures)
     html = large_page.get_data(as_text=True)
     assert "Abmelden (Lesende Person)" in html
     assert 'aria-pressed="true"' in html  # the reader's own votes are shown

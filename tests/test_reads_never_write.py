@@ -7,13 +7,12 @@ is the scheduled job's work (`flask polls settle`, tests/test_polls_settle.py).
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from beteiligung.polls.models import Poll, Problem
+from beteiligung.testing.helpers import writes_during
 from beteiligung.timeutil import utcnow
 
 PLUGINS = ("aachen", "gelsenkirchen", "paderborn", "soest", "wuppertal")
-WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT")
 
 
 @pytest.fixture
@@ -77,22 +76,14 @@ def assert_no_get_writes(app, db, client, auth, world, role):
         urls += get_urls(app, dict(world["values"], poll_id=poll.id))
     urls = sorted(set(urls))
     assert any("/umfragen/" in url for url in urls) and any("/api/v1/polls/" in url for url in urls)
-    writes, failures = [], []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    failures = []
+    with writes_during(db) as writes:
         for url in urls:
             response = client.get(url)
             if response.status_code >= 500:
                 failures.append((url, response.status_code))
             if writes:
                 break
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
     assert failures == []
     assert writes == [], f"{url} wrote: {writes[0][:200]}"
     states = {poll.title: db.session.get(Poll, poll.id).state for poll in world["polls"]}

@@ -218,6 +218,9 @@ def export_data(user):
                                           .order_by(ApiToken.created_at, ApiToken.id))]
     sections = {**_comment_data(user, comments, votes, reports), **_poll_data(user), "api_tokens": tokens,
                 **_people_data(user)}
+    from ..proposals.services import export_of as proposal_data
+
+    sections.update(proposal_data(user))
     plugin_sections, failed = _plugin_data(user)
     sections.update(plugin_sections)
     categories = privacy.categories()
@@ -324,8 +327,8 @@ def _people_data(user):
 
 
 #: what the export shows of a row that names the account as its creator, resolver or enabler
-_STAFF_FIELDS = ("id", "title", "name", "plugin", "region_id", "comment_id", "resolution", "created_at",
-                 "resolved_at", "enabled_at")
+_STAFF_FIELDS = ("id", "title", "name", "plugin", "region_id", "comment_id", "measure_id", "resolution",
+                 "created_at", "resolved_at", "enabled_at")
 
 
 def _staff_work(user):
@@ -417,6 +420,11 @@ def remove_account(user, delete_texts=False):
     _delete_plugin_data(user, delete_texts)
     if delete_texts:
         erase_texts_of(user)
+    from ..proposals import services as proposals
+
+    if delete_texts:
+        proposals.erase_texts_of(user)
+    proposals.forget_supports_of(user)  # the counts of what the account supported go down with it
     voted_ids = list(db.session.scalars(select(CommentVote.comment_id).where(CommentVote.user_id == user.id)))
     touched = set(db.session.scalars(select(Comment.consultation_id).where(
         (Comment.author_id == user.id) | Comment.id.in_(voted_ids))))

@@ -98,6 +98,11 @@ BODY_LIMITS = {
     "api.update_process": 1024 * 1024,
     "api.create_phase": 64 * 1024,       # a description of 5000 characters, JSON-escaped
     "api.update_phase": 64 * 1024,
+    "api.create_measure": 256 * 1024,    # a description of 20,000 characters, JSON-escaped
+    "api.update_measure": 256 * 1024,
+    "api.add_measure_update": 64 * 1024,  # a text of 5000 characters, JSON-escaped
+    "api.create_proposal": 64 * 1024,    # a text of 10,000 characters, JSON-escaped
+    "api.set_proposal_status": 64 * 1024,
 }
 
 
@@ -199,8 +204,11 @@ def method_not_allowed(error):
 from ..accounts import api as accounts_api  # noqa: E402,F401
 from ..comments import api as comments_api  # noqa: E402,F401
 from ..consultations import api as consultations_api  # noqa: E402,F401
+from ..discovery import api as discovery_api  # noqa: E402,F401
+from ..measures import api as measures_api  # noqa: E402,F401
 from ..notifications import api as notifications_api  # noqa: E402,F401
 from ..polls import api as polls_api  # noqa: E402,F401
 from ..processes import api as processes_api  # noqa: E402,F401
+from ..proposals import api as proposals_api  # noqa: E402,F401
 from ..regions import api as regions_api  # noqa: E402,F401
 from . import openapi  # noqa: E402,F401

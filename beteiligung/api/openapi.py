@@ -111,10 +111,58 @@ OPERATIONS = [
     ("delete", "/phases/{id}", "Phase löschen; ihre Beteiligungen und Umfragen bleiben (Moderation der Region)", None,
      204, True, []),
     ("post", "/phases/{id}/instruments", "Beteiligung oder Umfrage der Region der Phase zuordnen (kind: consultation "
-     "oder poll); schon in einer Phase 409 (Moderation der Region)", "InstrumentCreate", 201, True, []),
+     "oder poll, proposal_collection); schon in einer Phase 409 (Moderation der Region)", "InstrumentCreate", 201,
+     True, []),
+    ("get", "/proposals", "Veröffentlichte Vorschläge (collection: Id einer Vorschlagssammlung, region: "
+     "Kurzbezeichnung); sort: newest, supported oder random (stabil je seed)", None, 200, False, PAGE_PARAMS + [
+         {"in": "query", "name": "collection", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+         {"in": "query", "name": "region", "schema": {"type": "string"}},
+         {"in": "query", "name": "category", "schema": {"type": "string"}},
+         {"in": "query", "name": "status", "schema": {"type": "string", "enum": [
+             "", "submitted", "in_review", "accepted", "rejected", "implemented"]}},
+         {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["", "newest", "supported", "random"]}},
+         {"in": "query", "name": "seed", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}]),
+    ("post", "/proposals", "Vorschlag einreichen (bestätigtes Konto; Sammlung geöffnet, sonst 409); in einer "
+     "Sammlung mit Freigabe wartet er auf die Moderation (state: pending)", "ProposalCreate", 201, True, []),
+    ("get", "/proposals/{id}", "Ein Vorschlag mit Text, Unterstützungen, Status und offizieller Antwort", None, 200,
+     False, []),
+    ("post", "/proposals/{id}/support", "Vorschlag unterstützen (bestätigtes Konto); schon unterstützt 409", None,
+     201, True, []),
+    ("delete", "/proposals/{id}/support", "Unterstützung zurücknehmen; ohne Unterstützung 409", None, 200, True,
+     []),
+    ("post", "/proposals/{id}/status", "Status mit offizieller Antwort setzen (submitted, in_review, accepted, "
+     "rejected mit Begründung, implemented); Einreichende und Unterstützende werden benachrichtigt (Moderation "
+     "der Region)", "ProposalStatus", 200, True, []),
+    ("get", "/processes/{id}/export", "Alles zu einem Beteiligungsprozess: Phasen, Instrumente mit Zahlen, Maßnahmen "
+     "mit Verknüpfungen und Verlauf (Entwürfe nur für die Moderation der Region)", None, 200, False, []),
+    ("get", "/measures", "Maßnahmen veröffentlichter Beteiligungsprozesse (Entwürfe nur für die Moderation der "
+     "Region), gefiltert nach Prozess oder Region", None, 200, False, PAGE_PARAMS + [
+         {"in": "query", "name": "region", "schema": {"type": "string"}},
+         {"in": "query", "name": "process", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}]),
+    ("post", "/measures", "Maßnahme eines Beteiligungsprozesses anlegen, mit Verknüpfungen zu Eingaben (links: kind "
+     "problem, consultation, poll oder proposal und target_id, aus der Region des Prozesses) (Moderation der "
+     "Region)", "MeasureCreate", 201, True, []),
+    ("get", "/measures/{id}", "Eine Maßnahme mit Verknüpfungen und Verlauf", None, 200, False, []),
+    ("patch", "/measures/{id}", "Maßnahme ändern; links ersetzt die Verknüpfungen (Moderation der Region)",
+     "MeasurePatch", 200, True, []),
+    ("delete", "/measures/{id}", "Maßnahme mit ihrem Verlauf löschen (Moderation der Region)", None, 204, True, []),
+    ("post", "/measures/{id}/updates", "Neuen Stand eintragen (Text, wahlweise neuer status und progress) "
+     "(Moderation der Region)", "MeasureUpdateCreate", 201, True, []),
     ("get", "/polls/{id}/pair", "Nächstes Paar zum Vergleichen; 204 wenn genug verglichen", None, 200, True, []),
     ("post", "/polls/{id}/comparisons", "Vergleich speichern (winner_id, loser_id; undecided für unentschieden)",
      "Comparison", 201, True, []),
+    ("get", "/search", "Volltextsuche in veröffentlichten Beteiligungsprozessen, Beteiligungen und Umfragen, nach "
+     "Relevanz; q in Websuche-Schreibweise (Wörter, \"Wortgruppe\", -ausschließen, or); title_highlighted und "
+     "snippet_highlighted sind HTML mit <mark> um die Treffer, alles andere maskiert; unbrauchbare Anfrage 422",
+     None, 200, False, PAGE_PARAMS + [
+         {"in": "query", "name": "q", "required": True,
+          "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+         {"in": "query", "name": "region", "schema": {"type": "string"},
+          "description": "Kurzbezeichnung der Region; unbekannt: 422."},
+         {"in": "query", "name": "kind", "schema": {"type": "string"},
+          "description": "process, consultation oder poll (und von Plugins ergänzte Arten); unbekannt: 422."},
+         {"in": "query", "name": "status", "schema": {"type": "string",
+                                                      "enum": ["", "upcoming", "open", "closed"]}}]),
 ]
 
 
@@ -143,6 +191,9 @@ ENDPOINTS = {
     ("post", "/polls/{id}/ballots"): "api.submit_ballot",
     ("post", "/processes"): "api.create_process", ("patch", "/processes/{id}"): "api.update_process",
     ("post", "/processes/{id}/phases"): "api.create_phase", ("patch", "/phases/{id}"): "api.update_phase",
+    ("post", "/measures"): "api.create_measure", ("patch", "/measures/{id}"): "api.update_measure",
+    ("post", "/measures/{id}/updates"): "api.add_measure_update",
+    ("post", "/proposals"): "api.create_proposal", ("post", "/proposals/{id}/status"): "api.set_proposal_status",
 }
 
 
@@ -158,9 +209,11 @@ def build_spec():
     from ..accounts.schemas import TokenRequestSchema
     from ..comments.schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema
     from ..consultations.schemas import ConsultationCreateSchema, ConsultationUpdateSchema
+    from ..measures import schemas as measures
     from ..polls import schemas as polls
     from ..polls.services import question_types
     from ..processes import schemas as processes
+    from ..proposals import schemas as proposals
     from ..regions.schemas import RegionCreateSchema, RegionModeratorSchema, RegionPatchSchema
 
     spec = APISpec(title="Beteiligung NRW API", version=__version__, openapi_version="3.0.3",
@@ -184,7 +237,12 @@ def build_spec():
                          ("ProcessCreate", processes.ProcessCreateSchema),
                          ("ProcessPatch", processes.ProcessPatchSchema), ("PhaseCreate", processes.PhaseCreateSchema),
                          ("PhasePatch", processes.PhasePatchSchema),
-                         ("InstrumentCreate", processes.InstrumentCreateSchema)]:
+                         ("InstrumentCreate", processes.InstrumentCreateSchema),
+                         ("MeasureCreate", measures.MeasureCreateSchema),
+                         ("MeasurePatch", measures.MeasurePatchSchema),
+                         ("MeasureUpdateCreate", measures.MeasureUpdateCreateSchema),
+                         ("ProposalCreate", proposals.ProposalCreateSchema),
+                         ("ProposalStatus", proposals.ProposalStatusSchema)]:
         spec.components.schema(name, schema=schema)
     paths = {}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

@@ -24,26 +24,33 @@ FIELD_LABELS = {
     "count": _l("Anzahl"), "name": _l("Name"), "theme": _l("Schwerpunkt"), "old_slug": _l("bisheriger Kurzname"),
     "starts_at": _l("Beginn"), "ends_at": _l("Ende"),
     "unconfirmed_may": _l("Teilnahme ohne bestätigte E-Mail-Adresse"),
+    "office": _l("Zuständige Stelle"), "status": _l("Stand"), "progress": _l("Fortschritt"),
+    "starts_on": _l("Beginn"), "ends_on": _l("Ende"), "links": _l("Verknüpfungen"),
+    "categories": _l("Kategorien"), "premoderated": _l("Freigabe vor Veröffentlichung"),
 }
 PHASE_LABELS = {"collecting": _l("Sammeln"), "comparing": _l("Vergleichen")}
 TARGET_LABELS = {
     "polls": _l("Umfrage"), "consultations": _l("Beteiligung"), "comments": _l("Beitrag"),
     "comment_reports": _l("Meldung"), "regions": _l("Region"), "users": _l("Konto"), "poll_problems": _l("Problem"),
-    "processes": _l("Beteiligungsprozess"), "process_phases": _l("Phase"),
+    "processes": _l("Beteiligungsprozess"), "process_phases": _l("Phase"), "measures": _l("Maßnahme"),
+    "proposal_collections": _l("Vorschlagssammlung"), "proposals": _l("Vorschlag"),
 }
-INSTRUMENT_LABELS = {"consultation": _l("Beteiligung"), "poll": _l("Umfrage")}
+INSTRUMENT_LABELS = {"consultation": _l("Beteiligung"), "poll": _l("Umfrage"),
+                     "proposal_collection": _l("Vorschlagssammlung")}
 
 
 def _target_models():
     from ..accounts.models import User
     from ..comments.models import Comment, CommentReport
     from ..consultations.models import Consultation
+    from ..measures.models import Measure
     from ..polls.models import Poll, Problem
     from ..processes.models import Process, ProcessPhase
+    from ..proposals.models import Proposal, ProposalCollection
     from ..regions.models import Region
 
     return {model.__tablename__: model for model in (User, Comment, CommentReport, Consultation, Poll, Problem, Region,
-                                                     Process, ProcessPhase)}
+                                                     Process, ProcessPhase, Measure, Proposal, ProposalCollection)}
 
 
 def load_targets(entries):
@@ -229,6 +236,27 @@ def _instrument(e, attached):
     return _("%(actor)s hat „%(target)s“ (%(kind)s) aus der Phase „%(phase)s“ genommen.", **values)
 
 
+def _measure_progress(e):
+    status, progress = e.details.get("status"), e.details.get("progress")
+    if status or progress is not None:
+        from ..measures.services import status_label
+
+        change = ", ".join(part for part in (status_label(status) if status else "",
+                                             f"{progress} %" if progress is not None else "") if part)
+        return _("%(actor)s hat bei der Maßnahme „%(title)s“ einen neuen Stand eingetragen (%(change)s).",
+                 actor=e.actor, title=e.title(), change=change)
+    return _("%(actor)s hat bei der Maßnahme „%(title)s“ einen neuen Stand eingetragen.", actor=e.actor,
+             title=e.title())
+
+
+def _proposal_status(e):
+    from ..proposals.labels import STATUS_LABELS
+
+    status = e.details.get("status")
+    return _("%(actor)s hat dem Vorschlag „%(title)s“ den Status „%(status)s“ gegeben.", actor=e.actor,
+             title=e.title(), status=str(STATUS_LABELS.get(status, status or "?")))
+
+
 SENTENCES = {
     "comment.hidden": _comment_hidden,
     "comment.restored": lambda e: _("%(actor)s hat den Beitrag #%(id)s wieder sichtbar gemacht.", actor=e.actor,
@@ -291,6 +319,29 @@ SENTENCES = {
     "process.image_set": lambda e: _("%(actor)s hat ein Titelbild für den Beteiligungsprozess „%(title)s“ "
                                      "hochgeladen („%(alt)s“).", actor=e.actor, title=e.title(),
                                      alt=e.details.get("alt") or "–"),
+    "measure.created": lambda e: _("%(actor)s hat im Beteiligungsprozess „%(process)s“ die Maßnahme „%(title)s“ "
+                                   "angelegt.", actor=e.actor, process=e.details.get("process") or "?",
+                                   title=e.title()),
+    "measure.updated": lambda e: _("%(actor)s hat die Maßnahme „%(title)s“ geändert (%(fields)s).", actor=e.actor,
+                                   title=e.title(), fields=_fields(e.details) or "–"),
+    "measure.deleted": lambda e: _("%(actor)s hat die Maßnahme „%(title)s“ des Beteiligungsprozesses „%(process)s“ "
+                                   "gelöscht.", actor=e.actor, title=e.title(),
+                                   process=e.details.get("process") or "?"),
+    "measure.progress": _measure_progress,
+    "proposal_collection.created": lambda e: _("%(actor)s hat die Vorschlagssammlung „%(title)s“ angelegt.",
+                                               actor=e.actor, title=e.title()),
+    "proposal_collection.updated": lambda e: _("%(actor)s hat die Vorschlagssammlung „%(title)s“ geändert "
+                                               "(%(fields)s).", actor=e.actor, title=e.title(),
+                                               fields=_fields(e.details) or "–"),
+    "proposal.published": lambda e: _("%(actor)s hat den Vorschlag „%(title)s“ freigegeben.", actor=e.actor,
+                                      title=e.title()),
+    "proposal.restored": lambda e: _("%(actor)s hat den Vorschlag „%(title)s“ wieder sichtbar gemacht.",
+                                     actor=e.actor, title=e.title()),
+    "proposal.hidden": lambda e: _("%(actor)s hat den Vorschlag „%(title)s“ ausgeblendet: %(reason)s",
+                                   actor=e.actor, title=e.title(), reason=e.details.get("reason") or "–"),
+    "proposal.merged": lambda e: _("%(actor)s hat den Vorschlag „%(title)s“ mit „%(other)s“ zusammengeführt.",
+                                   actor=e.actor, title=e.title(), other=e.details.get("merged_into") or "?"),
+    "proposal.status": _proposal_status,
     "process.image_removed": lambda e: _("%(actor)s hat das Titelbild des Beteiligungsprozesses „%(title)s“ "
                                          "entfernt.", actor=e.actor, title=e.title()),
 }

@@ -22,7 +22,26 @@ SUMMARY_MAX = 1000
 BODY_MAX = 100_000
 
 
-class Consultation(db.Model):
+class DatedPublication:
+    """Status of something published with optional dates (``published``, ``opens_at``, ``closes_at``):
+    draft, upcoming, open or closed, derived from the dates on every read (consultations, proposal
+    collections)."""
+
+    def status_at(self, now):
+        if not self.published:
+            return ConsultationStatus.DRAFT
+        if self.opens_at is not None and now < self.opens_at:
+            return ConsultationStatus.UPCOMING
+        if self.closes_at is not None and now >= self.closes_at:
+            return ConsultationStatus.CLOSED
+        return ConsultationStatus.OPEN
+
+    @property
+    def status(self):
+        return self.status_at(utcnow())
+
+
+class Consultation(DatedPublication, db.Model):
     __tablename__ = "consultations"
     __table_args__ = (Index("ix_consultations_region_published", "region_id", "published"),)
 
@@ -51,19 +70,6 @@ class Consultation(db.Model):
     sections = relationship("Section", order_by="Section.position", viewonly=True,
                             primaryjoin="and_(Section.consultation_id == Consultation.id, "
                                         "Section.removed.is_(False))")
-
-    def status_at(self, now):
-        if not self.published:
-            return ConsultationStatus.DRAFT
-        if self.opens_at is not None and now < self.opens_at:
-            return ConsultationStatus.UPCOMING
-        if self.closes_at is not None and now >= self.closes_at:
-            return ConsultationStatus.CLOSED
-        return ConsultationStatus.OPEN
-
-    @property
-    def status(self):
-        return self.status_at(utcnow())
 
     @property
     def accepts_comments(self):

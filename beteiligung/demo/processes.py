@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ..consultations.models import Consultation
 from ..extensions import db
-from ..polls.models import Poll
+from ..measures import services as measure_services
+from ..polls.models import Poll, Problem
 from ..processes import services
 from ..processes.models import Process
 from ..processes.templates import process_templates
@@ -54,5 +55,35 @@ def load_processes(regions, moderators):
             if target is not None and services.phase_of(item["kind"], target.id) is None:
                 services.attach_instrument(moderator, phases[item["phase"] - 1], item["kind"], target.id,
                                            follows_phase_dates=False)
+        _load_measures(process, region, moderator, data.get("measures", []))
         created += 1
     return created
+
+
+def _link_target(region, kind, title):
+    """The id of the region's problem (by its text), consultation or poll (by title), or None."""
+    if kind == "problem":
+        return db.session.scalar(select(Problem.id).join(Poll, Poll.id == Problem.poll_id)
+                                 .where(Poll.region_id == region.id, Problem.text == title))
+    model = MODELS[kind]
+    return db.session.scalar(select(model.id).where(model.region_id == region.id, model.title == title))
+
+
+def _load_measures(process, region, moderator, items):
+    """The process's measures, made with the moderators' services: links, then the log (dated back a week
+    per entry), then the state the data names."""
+    today = utcnow().date()
+    for item in items:
+        links = [(link["kind"], target_id) for link in item.get("links", [])
+                 if (target_id := _link_target(region, link["kind"], link["title"])) is not None]
+        updates = item.get("updates", [])
+        measure = measure_services.create_measure(
+            moderator, process, item["title"], item.get("description", ""), item.get("office", ""),
+            "planned" if updates else item["status"], 0 if updates else item["progress"],
+            today + timedelta(days=item["starts"]) if "starts" in item else None,
+            today + timedelta(days=item["ends"]) if "ends" in item else None, links=links)
+        for number, update in enumerate(updates, start=1):
+            entry = measure_services.add_update(moderator, measure, update["body"], update.get("status"),
+                                                update.get("progress"))
+            entry.created_at = utcnow() - timedelta(days=7 * (len(updates) - number))
+        measure_services.update_measure(moderator, measure, status=item["status"], progress=item["progress"])

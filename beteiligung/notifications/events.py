@@ -80,6 +80,19 @@ CORE_KINDS = (
     NotificationKind("comment_flagged",
                      _l("Ein Beitrag in „%(title)s“ wurde von einer Regel markiert: %(reason)s"),
                      _l("Moderation: von einer Regel markierte Beiträge"), audience="moderators"),
+    NotificationKind("proposal_status",
+                     _l("Der Vorschlag „%(title)s“ hat jetzt den Status „%(status)s“."),
+                     _l("Status und Antwort zu Vorschlägen, die ich eingereicht oder unterstützt habe")),
+    NotificationKind("proposal_published", _l("Ihr Vorschlag „%(title)s“ wurde freigegeben."),
+                     _l("Mein Vorschlag wurde freigegeben")),
+    NotificationKind("proposal_hidden",
+                     _l("Die Moderation hat Ihren Vorschlag „%(title)s“ ausgeblendet. Begründung: %(reason)s"),
+                     _l("Mein Vorschlag wurde ausgeblendet")),
+    NotificationKind("proposal_merged",
+                     _l("Ihr Vorschlag „%(title)s“ wurde mit „%(merged_into)s“ zusammengeführt."),
+                     _l("Mein Vorschlag wurde mit einem anderen zusammengeführt")),
+    NotificationKind("proposal_submitted", _l("Ein neuer Vorschlag in „%(title)s“ wartet auf Freigabe."),
+                     _l("Moderation: neue Vorschläge zur Freigabe"), audience="moderators"),
 )
 
 

@@ -20,6 +20,7 @@ from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..forms import form_errors, page_arg, show_error
 from ..ids import parse_id
+from ..measures.services import measure_list
 from ..pagination import paginate
 from ..policy import can_moderate
 from ..regions.services import get_region_by_slug
@@ -82,7 +83,8 @@ def show(process_id):
     open_now = [entry for _phase, _status, entries in rows for entry in entries if entry.status == "open"]
     return render_template("processes/show.html", process=process, rows=rows, now=now, open_now=open_now,
                            status=process.status_at(now, [phase for phase, _status, _entries in rows]),
-                           moderator=can_moderate(current_user, process.region))
+                           moderator=can_moderate(current_user, process.region),
+                           measures=measure_list(process))
 
 
 # --- moderators: processes ------------------------------------------------------------------------

@@ -33,7 +33,8 @@ class RegionSettingsPageForm(RegionSettingsForm):
     unconfirmed = SelectMultipleField(
         _l("Auch Konten mit unbestätigter E-Mail-Adresse dürfen:"),
         choices=[("comment", _l("kommentieren")), ("vote", _l("Beiträge bewerten")), ("report", _l("Beiträge melden")),
-                 ("ballot", _l("an Umfragen teilnehmen")), ("problem", _l("Probleme einreichen und vergleichen"))],
+                 ("ballot", _l("an Umfragen teilnehmen")), ("problem", _l("Probleme einreichen und vergleichen")),
+                 ("proposal", _l("Vorschläge einreichen")), ("support", _l("Vorschläge unterstützen"))],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 

@@ -2,13 +2,34 @@
 
 ``count_rows(db, Comment, Comment.hidden.is_(True))``, ``fresh(db, Poll, poll.id)`` (the stored state,
 not the test's copy), ``audit_entries(db, "comment.hidden")``, ``text_of(response)``,
-``elements(html, "input")`` (start tags with their attributes) and ``duplicate_ids(html)``.
+``elements(html, "input")`` (start tags with their attributes), ``duplicate_ids(html)`` and
+``writes_during(db)`` (the statements that wrote while a block ran: a GET must write none).
 """
 
+import contextlib
 from collections import Counter
 from html.parser import HTMLParser
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT")
+
+
+@contextlib.contextmanager
+def writes_during(db):
+    """``with writes_during(db) as writes: client.get(…)`` – ``writes`` lists the SQL statements that wrote
+    (INSERT, UPDATE, DELETE, REPLACE, UPSERT) on the app's engine while the block ran."""
+    writes = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in WRITE_STATEMENTS:
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield writes
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def count_rows(db, model, *conditions):
@@ -56,3 +77,29 @@ def duplicate_ids(html):
     """The ids that more than one element of the page carries, sorted."""
     counts = Counter(attrs["id"] for _tag, attrs in elements(html) if attrs.get("id"))
     return sorted(key for key, n in counts.items() if n > 1)
+
+
+def at_once(app, db, requests, timeout=120):
+    """Send each request ``(method, url, json body or None, headers or None)`` from its own thread at the same
+    moment, each in its own app context (concurrency tests, PostgreSQL); returns ``[(status, JSON or None)]``
+    in the order of the requests."""
+    import threading
+
+    barrier = threading.Barrier(len(requests), timeout=timeout)
+    results = [None] * len(requests)
+
+    def worker(index, method, url, body, headers):
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            response = client.open(url, method=method, json=body, headers=headers)
+            results[index] = (response.status_code, response.get_json(silent=True))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(index, *request)) for index, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert all(result is not None for result in results), f"a request did not finish within {timeout} s"
+    return results

@@ -242,7 +242,7 @@ def test_moderator_creates_poll_from_template(region, template, live_server, ope
     page.goto("/umfragen/")
     press_and_wait(page, "main a[href='/umfragen/neu']")
     choose_option(page, "#vorlage", template)
-    press_and_wait(page, "form[method=get] button[type=submit]")
+    press_and_wait(page, "main form[method=get] button[type=submit]")
     assert page.locator("input[name=template]").input_value() == template
     press_and_wait(page, "form[method=post].stack button[type=submit]")
     assert "/bearbeiten" in page.url, f"no draft created ({page.url})"
