@@ -191,3 +191,74 @@ def test_the_api_refuses_without_token_and_for_unknown_targets(db, client, api, 
         assert api.post(url, user=world["citizen"]).status_code == 404
     assert api.delete("/api/v1/regions/nirgendwo/follow", user=world["citizen"]).status_code == 404
     assert db.session.scalar(select(Follow.id)) is None
+
+
+# --- processes ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def process_world(db, world, create_user):
+    from datetime import timedelta
+
+    from beteiligung.processes import services as processes
+    from beteiligung.timeutil import utcnow
+
+    region = world["region"]
+    moderator = create_user(role="moderator", regions=[region], pseudonym="Moderation Soest")
+    now = utcnow().replace(microsecond=0)
+    process = processes.create_process(moderator, region, "Mobilität auf dem Land", "Kurz.", "Text.",
+                                       published=True)
+    first = processes.add_phase(moderator, process, "Erfahrungen sammeln", "", now - timedelta(days=10),
+                                now + timedelta(days=10))
+    processes.add_phase(moderator, process, "Auswertung", "", now - timedelta(minutes=5), now + timedelta(days=20))
+    processes.attach_instrument(moderator, first, "poll", world["poll"].id, follows_phase_dates=False)
+    draft = processes.create_process(moderator, region, "Noch geheim", "Kurz.", "Text.")
+    db.session.commit()
+    return {**world, "process": process, "draft": draft, "moderator": moderator}
+
+
+def test_a_published_process_can_be_followed_from_its_page_and_the_api(db, client, auth, api, process_world):
+    citizen, process = process_world["citizen"], process_world["process"]
+    auth.login(citizen)
+    html = client.get(f"/prozesse/{process.id}").get_data(as_text=True)
+    assert f'action="/benachrichtigungen/folgen/process/{process.id}"' in html
+    assert client.post(f"/benachrichtigungen/folgen/process/{process.id}").status_code == 303
+    assert follows(db, citizen) == [("process", process.id, False)]
+    assert [item.title for item in services.follows_of(citizen)] == ["Mobilität auf dem Land"]
+    assert api.delete(f"/api/v1/processes/{process.id}/follow", user=citizen).status_code == 204
+    assert follows(db, citizen) == []
+    assert api.post(f"/api/v1/processes/{process.id}/follow", user=citizen).status_code == 201
+    assert follows(db, citizen) == [("process", process.id, False)]
+
+
+def test_a_draft_process_cannot_be_followed(db, client, auth, api, process_world):
+    citizen, draft = process_world["citizen"], process_world["draft"]
+    auth.login(citizen)
+    assert client.post(f"/benachrichtigungen/folgen/process/{draft.id}").status_code == 404
+    assert api.post(f"/api/v1/processes/{draft.id}/follow", user=citizen).status_code == 404
+    assert follows(db, citizen) == []
+
+
+def test_process_followers_hear_of_its_phases_instruments_and_measures(db, runner, process_world):
+    from beteiligung.jobs import run_pending
+    from beteiligung.measures.services import add_update, create_measure
+    from beteiligung.notifications.models import Notification
+    from beteiligung.polls.services import close_poll
+
+    citizen, process, moderator = process_world["citizen"], process_world["process"], process_world["moderator"]
+    services.follow(citizen, "process", process)
+    services.follow(moderator, "process", process)
+    db.session.commit()
+    for _ in range(2):  # cron twice: the phase that began five minutes ago is announced once
+        assert runner.invoke(args=["notifications", "run"]).exit_code == 0
+    close_poll(moderator, process_world["poll"])  # the poll in its first phase
+    measure = create_measure(moderator, process, "Rufbus am Abend")
+    add_update(moderator, measure, "Ausschreibung läuft.", progress=20)
+    db.session.commit()
+    run_pending()
+
+    def kinds_of(user):
+        return sorted(n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id)))
+
+    poll_kind = "results_published" if process_world["poll"].results_visibility == "after_close" else "poll_closed"
+    assert kinds_of(citizen) == sorted(["measure_updated", "phase_started", poll_kind])
+    assert "measure_updated" not in kinds_of(moderator)  # the one who wrote the update is not told

@@ -62,6 +62,10 @@ OPERATIONS = [
     ("post", "/regions/{slug}/follow", "Der Region folgen (ihre Beteiligungen und Umfragen); 201, 200 wenn schon "
      "gefolgt", None, 201, True, []),
     ("delete", "/regions/{slug}/follow", "Der Region nicht mehr folgen; 204 auch ohne Folgen", None, 204, True, []),
+    ("post", "/processes/{id}/follow", "Dem Beteiligungsprozess folgen (Phasen, Instrumente, Maßnahmen); 201, 200 "
+     "wenn schon gefolgt; Entwürfe 404", None, 201, True, []),
+    ("delete", "/processes/{id}/follow", "Dem Beteiligungsprozess nicht mehr folgen; 204 auch ohne Folgen", None,
+     204, True, []),
     ("post", "/comments/{id}/votes", "Eigene Bewertung setzen (1 oder -1)", "Vote", 200, True, []),
     ("delete", "/comments/{id}/votes", "Eigene Bewertung zurücknehmen", None, 200, True, []),
     ("post", "/comments/{id}/reports", "Beitrag melden", "Report", 201, True, []),

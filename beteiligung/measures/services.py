@@ -366,6 +366,11 @@ def add_update(actor, measure, body, status=None, progress=None):
     db.session.flush()
     record(actor, "measure.progress", measure, process.region, title=measure.title, status=status,
            progress=progress)
+    from ..notifications.fanout import emit, followers, link
+
+    emit("measure_updated", followers(("process", process.id)),
+         {"title": process.title, "measure": measure.title, "progress": measure.progress},
+         link("measures.show", measure_id=measure.id), update.id, actor=actor)
     return update
 
 

@@ -1,4 +1,4 @@
-"""JSON API: follow and unfollow a consultation, a poll or a region (``POST``/``DELETE …/follow``)."""
+"""JSON API: follow and unfollow a consultation, a poll, a region or a process (``POST``/``DELETE …/follow``)."""
 
 from flask import current_app, jsonify, request
 
@@ -81,3 +81,15 @@ def follow_region(slug):
 def unfollow_region(slug):
     require_api_user()  # 401 before 404: an unknown token learns nothing about regions
     return _unfollow("region", _region_id(slug))
+
+
+@bp.route("/processes/<int:process_id>/follow", methods=["POST"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def follow_process(process_id):
+    return _follow("process", process_id)
+
+
+@bp.route("/processes/<int:process_id>/follow", methods=["DELETE"])
+@limiter.limit(_write_limit, key_func=_token_key)
+def unfollow_process(process_id):
+    return _unfollow("process", process_id)

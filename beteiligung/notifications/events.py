@@ -91,6 +91,12 @@ CORE_KINDS = (
     NotificationKind("proposal_merged",
                      _l("Ihr Vorschlag „%(title)s“ wurde mit „%(merged_into)s“ zusammengeführt."),
                      _l("Mein Vorschlag wurde mit einem anderen zusammengeführt")),
+    NotificationKind("phase_started", _l("Im Beteiligungsprozess „%(title)s“ hat die Phase „%(phase)s“ begonnen."),
+                     _l("Eine neue Phase in einem Prozess, dem ich folge")),
+    NotificationKind("measure_updated",
+                     _l("Neues zur Maßnahme „%(measure)s“ im Beteiligungsprozess „%(title)s“: "
+                        "%(progress)s %% umgesetzt."),
+                     _l("Fortschritt von Maßnahmen in Prozessen, denen ich folge"), default_channel="digest"),
     NotificationKind("proposal_submitted", _l("Ein neuer Vorschlag in „%(title)s“ wartet auf Freigabe."),
                      _l("Moderation: neue Vorschläge zur Freigabe"), audience="moderators"),
 )

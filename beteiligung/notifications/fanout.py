@@ -32,6 +32,17 @@ def followers(*targets):
     return {"follows": pairs}
 
 
+def process_of(kind, target_id):
+    """``("process", id)`` of the process whose phase holds the instrument (a consultation, poll …), for
+    ``followers``; ``("process", None)`` (left out) when it is in no phase."""
+    from ..processes.models import PhaseInstrument, ProcessPhase
+
+    process_id = db.session.scalar(select(ProcessPhase.process_id).join(
+        PhaseInstrument, PhaseInstrument.phase_id == ProcessPhase.id).where(
+        PhaseInstrument.kind == kind, PhaseInstrument.target_id == target_id))
+    return ("process", process_id)
+
+
 def moderators_of(region):
     """Recipients: the moderators of the region."""
     ids = db.session.scalars(select(region_moderators.c.user_id).where(region_moderators.c.region_id == region.id))
@@ -189,8 +200,9 @@ def stamp(value):
 
 def poll_event(kind, poll, actor=None, moment=None):
     """A poll's event (poll_opened, poll_closing, poll_closed, results_published) for the followers of
-    the poll, of its region and of its consultation; once per poll (and ``moment``, when given)."""
-    targets = [("poll", poll.id), ("region", poll.region_id)]
+    the poll, of its region, of its consultation and of the process that holds it; once per poll (and
+    ``moment``, when given)."""
+    targets = [("poll", poll.id), ("region", poll.region_id), process_of("poll", poll.id)]
     if poll.consultation_id is not None:
         targets.append(("consultation", poll.consultation_id))
     key = f"{poll.id}:{stamp(moment)}" if moment is not None else poll.id

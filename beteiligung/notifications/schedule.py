@@ -14,7 +14,7 @@ from ..extensions import db
 from ..polls.models import Poll, PollStatus
 from ..polls.services import status_condition
 from ..timeutil import utcnow
-from .fanout import _preference_join, emit, followers, link, poll_event, stamp, wants
+from .fanout import _preference_join, emit, followers, link, poll_event, process_of, stamp, wants
 from .models import Notification, NotificationPreference
 
 #: events older than this are not announced any more (a job that did not run for a while, a first run)
@@ -25,7 +25,8 @@ DIGEST_WINDOW = timedelta(days=2)
 
 
 def consultation_targets(consultation):
-    return followers(("consultation", consultation.id), ("region", consultation.region_id))
+    return followers(("consultation", consultation.id), ("region", consultation.region_id),
+                     process_of("consultation", consultation.id))
 
 
 def _consultation_event(kind, consultation, moment):
@@ -53,6 +54,7 @@ def run_due(now=None):
         for consultation in db.session.scalars(select(Consultation).where(condition).order_by(Consultation.id)).all():
             emitted += bool(_consultation_event(kind, consultation, getattr(consultation, column)))
             db.session.commit()
+    emitted += _phases_started(since, now)
     closing = and_(status_condition(PollStatus.OPEN, now), Poll.closes_at > now, Poll.closes_at <= soon)
     for poll in db.session.scalars(select(Poll).where(closing).order_by(Poll.id)).all():
         emitted += bool(poll_event("poll_closing", poll, moment=poll.closes_at))
@@ -118,3 +120,20 @@ def consultation_published(consultation, now=None):
     if consultation.closes_at is not None and consultation.closes_at <= now:
         return None
     return _consultation_event("consultation_opened", consultation, consultation.opens_at or consultation.created_at)
+
+
+def _phases_started(since, now):
+    """Phases of published processes that began since the last look: their process's followers hear it."""
+    from ..processes.models import Process, ProcessPhase
+
+    emitted = 0
+    started = db.session.execute(
+        select(ProcessPhase, Process).join(Process, Process.id == ProcessPhase.process_id)
+        .where(Process.published.is_(True), ProcessPhase.starts_at > since, ProcessPhase.starts_at <= now)
+        .order_by(ProcessPhase.id)).all()
+    for phase, process in started:
+        emitted += bool(emit("phase_started", followers(("process", process.id)),
+                             {"title": process.title, "phase": phase.title},
+                             link("processes.show", process_id=process.id), f"{phase.id}:{stamp(phase.starts_at)}"))
+        db.session.commit()
+    return emitted

@@ -28,8 +28,8 @@ from .fanout import (  # noqa: F401 - what other services call
 )
 from .models import CHANNELS, TARGET_TYPES, Follow, Notification, NotificationPreference
 
-#: the target types one can follow today ("process" is reserved)
-FOLLOWABLE = ("consultation", "poll", "region")
+#: the target types one can follow
+FOLLOWABLE = ("consultation", "poll", "region", "process")
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
 #: unsubscribe links in mails keep working for years (RFC 8058 asks for no expiry we would notice)
 UNSUBSCRIBE_MAX_AGE = 10 * 365 * 24 * 3600
@@ -38,7 +38,7 @@ UNSUBSCRIBE_MAX_AGE = 10 * 365 * 24 * 3600
 # --- follows -------------------------------------------------------------------------------------
 
 def resolve_target(user, target_type, target_id):
-    """The consultation, poll or region a follow names, as the user may see it; NotFound otherwise."""
+    """The consultation, poll, region or process a follow names, as the user may see it; NotFound otherwise."""
     if target_type == "consultation":
         from ..consultations.services import get_consultation
 
@@ -60,6 +60,13 @@ def resolve_target(user, target_type, target_id):
         if region is None:
             raise NotFound(unknown_region_message())
         return region
+    if target_type == "process":
+        from ..processes.services import get_process
+
+        process = get_process(user, target_id)
+        if not process.published:
+            raise NotFound(_("Diesen Beteiligungsprozess gibt es nicht oder er ist nicht veröffentlicht."))
+        return process
     raise NotFound(_("Dem können Sie nicht folgen."))
 
 
@@ -125,9 +132,10 @@ class Followed:
 
 def follows_of(user):
     """What the user follows, newest first, each with its title and the page to link (``url_for(endpoint,
-    **values)``); follows whose target is gone are left out. Four queries whatever the number."""
+    **values)``); follows whose target is gone are left out. At most five queries whatever the number."""
     from ..consultations.models import Consultation
     from ..polls.models import Poll
+    from ..processes.models import Process
     from ..regions.models import Region
 
     rows = db.session.scalars(select(Follow).where(Follow.user_id == user.id)
@@ -139,7 +147,8 @@ def follows_of(user):
     for target_type, model, column, endpoint, key in (
             ("consultation", Consultation, Consultation.title, "consultations.show", "consultation_id"),
             ("poll", Poll, Poll.title, "polls.show", "poll_id"),
-            ("region", Region, Region.name, "regions.show", "region_slug")):
+            ("region", Region, Region.name, "regions.show", "region_slug"),
+            ("process", Process, Process.title, "processes.show", "process_id")):
         ids = by_type.get(target_type)
         if not ids:
             continue
