@@ -25,9 +25,10 @@ class ConsultationUpdateSchema(GermanSchema):
     closes_at = fields.DateTime(allow_none=True)
 
 
-def dates_to_utc(data):
+def dates_to_utc(data, keys=("opens_at", "closes_at")):
+    """The given dates of an API body (``keys``) in UTC; years outside 2000-2199 are refused (Invalid)."""
     errors = {}
-    for key in ("opens_at", "closes_at"):
+    for key in keys:
         if data.get(key) is not None:
             if not 2000 <= data[key].year <= 2199:
                 errors[key] = ["Datum zwischen den Jahren 2000 und 2199 erwartet."]

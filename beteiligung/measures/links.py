@@ -13,6 +13,7 @@ from sqlalchemy import delete, event, select
 
 from ..consultations.models import Consultation
 from ..extensions import db
+from ..object_kinds import ObjectKind
 from ..polls.models import Poll, PollStatus, Problem, ProblemStatus
 from ..timeutil import utcnow
 from .models import KIND_MAX, MeasureLink
@@ -21,27 +22,8 @@ TITLE_SHORT = 120
 CHOICES_MAX = 500
 
 
-class LinkKind:
+class LinkKind(ObjectKind):
     """One kind of input. Subclasses set ``key``, ``label`` and ``model`` and fill in ``url``."""
-
-    key = ""
-    label = ""
-    model = None
-
-    def load(self, ids):
-        """{id: object} for these ids, in one query; unknown ids are left out."""
-        if not ids:
-            return {}
-        return {obj.id: obj for obj in db.session.scalars(select(self.model).where(self.model.id.in_(ids))).unique()}
-
-    def region_id(self, obj):
-        return obj.region_id
-
-    def title(self, obj):
-        return obj.title
-
-    def url(self, obj):
-        raise NotImplementedError
 
     def is_public(self, obj):
         return True

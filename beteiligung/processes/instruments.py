@@ -14,30 +14,12 @@ from sqlalchemy import event, func, select
 
 from ..consultations.models import Consultation, ConsultationStatus
 from ..extensions import db
+from ..object_kinds import ObjectKind
 from ..polls.models import Poll, PollKind, PollStatus, Problem, ProblemStatus
 
 
-class InstrumentKind:
+class InstrumentKind(ObjectKind):
     """One kind of instrument. Subclasses set ``key``, ``label`` and ``model`` and fill in the methods."""
-
-    key = ""
-    label = ""
-    model = None
-
-    def load(self, ids):
-        """{id: object} for these ids, in one query; unknown ids are left out."""
-        if not ids:
-            return {}
-        return {obj.id: obj for obj in db.session.scalars(select(self.model).where(self.model.id.in_(ids))).unique()}
-
-    def region_id(self, obj):
-        return obj.region_id
-
-    def title(self, obj):
-        return obj.title
-
-    def url(self, obj):
-        raise NotImplementedError
 
     def status(self, obj, now):
         """draft, upcoming, open or closed."""

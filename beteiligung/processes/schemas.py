@@ -4,8 +4,8 @@ from flask import url_for
 from marshmallow import fields, validate
 
 from ..api.fields import GermanSchema, id_field, non_empty
-from ..errors import Invalid
-from ..timeutil import isoformat, to_utc
+from ..consultations.schemas import dates_to_utc
+from ..timeutil import isoformat
 from .models import KIND_MAX, TEMPLATE_KEY_MAX, TITLE_MAX
 
 
@@ -47,16 +47,7 @@ class InstrumentCreateSchema(GermanSchema):
 
 
 def phase_dates_to_utc(data):
-    errors = {}
-    for key in ("starts_at", "ends_at"):
-        if data.get(key) is not None:
-            if not 2000 <= data[key].year <= 2199:
-                errors[key] = ["Datum zwischen den Jahren 2000 und 2199 erwartet."]
-            else:
-                data[key] = to_utc(data[key])
-    if errors:
-        raise Invalid("Einige Angaben sind ungültig.", errors)
-    return data
+    return dates_to_utc(data, keys=("starts_at", "ends_at"))
 
 
 def process_to_json(process, now, phases=None, with_body=True):
