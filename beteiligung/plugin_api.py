@@ -44,6 +44,7 @@ from .polls.types import (
     strict_int,
 )
 from .privacy import DataCategory
+from .processes.instruments import InstrumentKind
 from .processes.models import Process
 from .regions.models import Region
 from .statistics import monthly_activity, participation
@@ -263,6 +264,6 @@ __all__ = [
     "scale_settings", "share", "strict_int", "suppress_small_groups", "withheld",
     # notifications (docs/plugins.md, "Notifications")
     "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",
-    # processes (docs/plugins.md, "Process templates")
-    "Process", "phase_of", "processes_query",
+    # processes (docs/plugins.md, "Process templates", "Instrument kinds")
+    "InstrumentKind", "Process", "phase_of", "processes_query",
 ]

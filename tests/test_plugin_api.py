@@ -35,7 +35,7 @@ PINNED = [
     "polls_query", "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
     "suppress_small_groups", "withheld",
     "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",
-    "Process", "phase_of", "processes_query",
+    "InstrumentKind", "Process", "phase_of", "processes_query",
 ]
 
 

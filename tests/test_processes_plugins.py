@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from beteiligung import create_app
+from beteiligung.errors import Invalid
 from beteiligung.plugins.registry import PluginError
 from beteiligung.polls.models import Poll
 from beteiligung.processes import services
@@ -70,4 +71,49 @@ def test_a_malformed_plugin_template_is_left_out_and_logged(app, caplog):
 def test_strict_mode_refuses_a_malformed_plugin_template(app):
     with pytest.raises(PluginError):
         create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], PLUGIN_ENTRY_POINTS=[BROKEN],
+                                    PLUGINS_STRICT=True))
+
+
+# --- instrument kinds of plugins (hook ``instrument_kinds``) -------------------------------------------------
+
+KIND_BROKEN = plugin_entry_point("fehlart", "sample_plugins.processes:BadKindPlugin")
+
+
+def test_a_plugins_instrument_kind_is_offered_and_shown_where_it_is_enabled(client, auth, db, moderator, region,
+                                                                           create_consultation, enable_plugin):
+    from beteiligung.processes.instruments import kinds_for
+    from beteiligung.processes.models import PhaseInstrument
+
+    process = services.create_process(moderator, region, "Schule digital", published=True)
+    phase = services.add_phase(moderator, process, "Werkstatt")
+    consultation = create_consultation(region, title="Werkstatt am Gymnasium")
+    db.session.commit()
+    assert "werkstatt.workshop" not in kinds_for(region)
+    with pytest.raises(Invalid):  # not enabled in the region: the kind is not there for it
+        services.attach_instrument(moderator, phase, "werkstatt.workshop", consultation.id)
+    db.session.rollback()
+
+    enable_plugin(region, "werkstatt")
+    assert "werkstatt.workshop" in kinds_for(region)
+    auth.login(moderator)
+    page = client.get(f"/prozesse/{process.id}/phasen/{phase.id}")
+    assert "Werkstatt-Termin: Werkstatt am Gymnasium" in text_of(page)
+    response = client.post(f"/prozesse/{process.id}/phasen/{phase.id}/instrumente",
+                           data={"attach-instrument": f"werkstatt.workshop:{consultation.id}"})
+    assert response.status_code == 303
+    instrument = db.session.scalars(select(PhaseInstrument)).one()
+    assert (instrument.kind, instrument.target_id) == ("werkstatt.workshop", consultation.id)
+    html = client.get(f"/prozesse/{process.id}").get_data(as_text=True)
+    assert f'href="/werkstatt/termine/{consultation.id}"' in html and "Werkstatt am Gymnasium" in html
+
+
+def test_a_malformed_plugin_instrument_kind_is_left_out_and_logged(app, caplog):
+    with caplog.at_level(logging.ERROR, logger="beteiligung.plugins"):
+        other = create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"],
+                                            PLUGIN_ENTRY_POINTS=[WORKSHOP, KIND_BROKEN]))
+    assert "Plugin fehlart: Instrumentarten werden nicht angeboten" in caplog.text
+    kinds = other.extensions["beteiligung.instrument_kinds"]
+    assert "werkstatt.workshop" in kinds and not any(key.startswith("fehlart") or key == "workshop" for key in kinds)
+    with pytest.raises(PluginError):
+        create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], PLUGIN_ENTRY_POINTS=[KIND_BROKEN],
                                     PLUGINS_STRICT=True))

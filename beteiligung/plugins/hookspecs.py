@@ -225,3 +225,17 @@ def process_templates():
         phases and a draft of each instrument. Keys become ``"<plugin>:<key>"``. A malformed template
         leaves out all of the plugin's process templates (logged; ``PLUGINS_STRICT`` refuses to start).
     """
+
+
+@hookspec
+def instrument_kinds():
+    """Add kinds of instrument that a process phase can hold (besides consultations, polls and proposal
+    collections). Called once at app start, for every loaded plugin; moderators can attach the plugin's
+    objects, and the process page shows them, only in regions where the plugin is enabled.
+
+    :return: a list of ``plugin_api.InstrumentKind`` instances, each with ``key = "<plugin>.<what>"``
+        (lower-case letters, digits and _, 40 characters at most), a ``label``, a ``model`` with
+        ``id``, ``region_id`` and ``title``, and the methods ``url``, ``status`` (draft, upcoming, open
+        or closed) and ``follow_dates``. A malformed or duplicate kind leaves out all of the plugin's
+        kinds (logged; ``PLUGINS_STRICT`` refuses to start).
+    """

@@ -8,6 +8,6 @@ def init_processes(app):
     from .templates import install_templates
     from .views import bp
 
-    install_kinds(app)
+    install_kinds(app, get_registry(app))
     install_templates(app, get_registry(app))
     app.register_blueprint(bp)

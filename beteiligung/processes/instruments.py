@@ -7,6 +7,9 @@ the app's (``app.extensions["beteiligung.instrument_kinds"]``): a new kind is on
 registered with ``add_kind``; the phases' table stores only the kind's key and the target's id.
 """
 
+import logging
+import re
+
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -16,6 +19,8 @@ from ..consultations.models import Consultation, ConsultationStatus
 from ..extensions import db
 from ..object_kinds import ObjectKind
 from ..polls.models import Poll, PollKind, PollStatus, Problem, ProblemStatus
+
+log = logging.getLogger("beteiligung.plugins")  # what plugins contribute is logged with the plugins
 
 
 class InstrumentKind(ObjectKind):
@@ -112,8 +117,66 @@ class PollInstrument(InstrumentKind):
 CORE_KINDS = (ConsultationInstrument, PollInstrument)
 
 
-def install_kinds(app):
-    app.extensions["beteiligung.instrument_kinds"] = {cls.key: cls() for cls in CORE_KINDS}
+PLUGIN_KIND_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+def install_kinds(app, registry=None):
+    """The core's kinds, then each loaded plugin's (hook ``instrument_kinds``). A plugin whose kinds break
+    the contract contributes none (logged; in strict mode the app does not start)."""
+    kinds = {cls.key: cls() for cls in CORE_KINDS}
+    app.extensions["beteiligung.instrument_kinds"] = kinds
+    app.extensions["beteiligung.instrument_kind_plugins"] = {}
+    if registry is None:
+        return
+    hook = registry.manager.hook.instrument_kinds
+    for impl in sorted(hook.get_hookimpls(), key=lambda impl: impl.plugin_name):
+        try:
+            offered = check_plugin_kinds(impl.plugin_name, impl.function(), kinds)
+        except Exception as error:  # noqa: BLE001 - a failing plugin must not break the platform
+            log.error("Plugin %s: Instrumentarten werden nicht angeboten: %s", impl.plugin_name, error)
+            if app.config.get("PLUGINS_STRICT"):
+                from ..plugins.registry import PluginError
+
+                raise PluginError(f"Plugin {impl.plugin_name}: {error}") from error
+            continue
+        for kind in offered:
+            kinds[kind.key] = kind
+            app.extensions["beteiligung.instrument_kind_plugins"][kind.key] = impl.plugin_name
+
+
+def check_plugin_kinds(plugin, offered, existing):
+    """The plugin's kinds, checked (ValueError with the reason otherwise)."""
+    offered = list(offered or [])
+    keys = set()
+    for kind in offered:
+        if not isinstance(kind, InstrumentKind):
+            raise ValueError(f"{kind!r} ist keine InstrumentKind")
+        key = kind.key
+        if not isinstance(key, str) or len(key) > 40 or not PLUGIN_KIND_KEY.match(key) \
+                or key.partition(".")[0] != plugin:
+            raise ValueError(f"Instrumentart {key!r}: erwartet „{plugin}.<name>“ (Kleinbuchstaben, Ziffern, _; "
+                             "höchstens 40 Zeichen)")
+        if key in existing or key in keys:
+            raise ValueError(f"Instrumentart {key} ist doppelt")
+        model = kind.model
+        if model is None or not all(hasattr(model, name) for name in ("id", "region_id", "title")):
+            raise ValueError(f"Instrumentart {key}: model braucht id, region_id und title")
+        keys.add(key)
+    return offered
+
+
+def plugin_of_kind(key):
+    """The plugin that added this kind of instrument, or None for the core's."""
+    return current_app.extensions.get("beteiligung.instrument_kind_plugins", {}).get(key)
+
+
+def kinds_for(region):
+    """The kinds a moderator may use in the region: the core's and those of its enabled plugins."""
+    from ..plugins.services import enabled_names
+
+    enabled = enabled_names(region)
+    return {key: kind for key, kind in instrument_kinds().items()
+            if plugin_of_kind(key) is None or plugin_of_kind(key) in enabled}
 
 
 def add_kind(app, kind):

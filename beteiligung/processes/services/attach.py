@@ -9,7 +9,7 @@ from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...policy import require_moderator
 from ...timeutil import utcnow
-from ..instruments import instrument_kinds
+from ..instruments import instrument_kinds, kinds_for
 from ..models import PhaseInstrument
 from .common import check_message as _check
 
@@ -42,7 +42,7 @@ def attach_instrument(actor, phase, kind_key, target_id, follows_phase_dates=Tru
     (they are copied now) unless ``follows_phase_dates`` is false."""
     process = phase.process
     require_moderator(actor, process.region)
-    kind = instrument_kinds().get(kind_key)
+    kind = kinds_for(process.region).get(kind_key)
     if kind is None:
         raise Invalid(_check(), {"kind": [_("Diese Art von Instrument gibt es nicht.")]})
     target = kind.load([target_id]).get(target_id) if isinstance(target_id, int) else None

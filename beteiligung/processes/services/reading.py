@@ -7,7 +7,7 @@ from ...errors import NotFound
 from ...extensions import db
 from ...policy import can_moderate, is_authenticated
 from ...timeutil import utcnow
-from ..instruments import instrument_kinds
+from ..instruments import kinds_for
 from ..models import PhaseInstrument, Process, ProcessPhase
 
 
@@ -78,7 +78,7 @@ def timeline(process, viewer, now=None):
     now = now or utcnow()
     moderator = can_moderate(viewer, process.region)
     phases = phases_of(process)
-    kinds = instrument_kinds()
+    kinds = kinds_for(process.region)  # a plugin's kind only where the plugin is enabled
     wanted = {}
     for _phase, instruments in phases:
         for instrument in instruments:
@@ -103,8 +103,9 @@ def timeline(process, viewer, now=None):
 
 
 def attachable(process, phase):
-    """{kind key: [(id, title)]} of the region's consultations and polls that are in no phase yet."""
-    kinds = instrument_kinds()
+    """{kind key: [(id, title)]} of the region's consultations, polls … that are in no phase yet (kinds of
+    plugins enabled in the region included)."""
+    kinds = kinds_for(process.region)
     used = {(kind, target) for kind, target in db.session.execute(
         select(PhaseInstrument.kind, PhaseInstrument.target_id)).all()}
     return {key: [(i, title) for i, title in db.session.execute(kind.choices_query(process.region)).all()
