@@ -561,3 +561,15 @@ def test_no_proposal_page_writes_on_get_and_none_fails(db, client, auth, app, ma
             assert status == expected_moderation, url
         else:
             assert status == 200, url
+
+
+def test_the_moderators_proposal_page_offers_the_other_proposals_to_merge_with(client, auth, db, moderator,
+                                                                               make_proposal):
+    proposal = make_proposal(title="Mehr Bänke am Teich")
+    make_proposal(title="Sitzbänke am Teich")
+    auth.login(moderator)
+    response = client.get(f"/vorschlaege/{proposal.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'action="/vorschlaege/{proposal.id}/zusammenfuehren"' in html
+    assert ">Sitzbänke am Teich</option>" in html

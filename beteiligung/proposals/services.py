@@ -467,9 +467,9 @@ def published_counts(collection_ids):
 
 def merge_candidates(proposal):
     """(id, title) of the published proposals of the same collection (a merge form's choices)."""
-    return db.session.execute(select(Proposal.id, Proposal.title).where(
+    return [(row.id, row.title) for row in db.session.execute(select(Proposal.id, Proposal.title).where(
         Proposal.collection_id == proposal.collection_id, Proposal.id != proposal.id,
-        Proposal.state == ProposalState.PUBLISHED.value).order_by(Proposal.title)).all()
+        Proposal.state == ProposalState.PUBLISHED.value).order_by(Proposal.title))]
 
 
 def refuse_other_region(actor, collection):

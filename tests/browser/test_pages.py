@@ -29,15 +29,23 @@ def ids(live_server):
             Consultation.title == "Kommunale Datenstrategie: Wem gehören die Daten der Stadt?"))
         draft = db.session.scalar(select(Consultation.id).where(
             Consultation.title == "Digitaler Assistent für das Bürgertelefon"))
+        from beteiligung.measures.models import Measure
         from beteiligung.processes.models import Process
+        from beteiligung.proposals.models import Proposal, ProposalCollection
 
         process = db.session.scalar(select(Process.id).where(Process.title == "Datenstrategie Gelsenkirchen"))
+        collection = db.session.scalar(select(ProposalCollection.id).where(
+            ProposalCollection.title == "Ihre Vorschläge für die Datenstrategie"))
+        proposal = db.session.scalar(select(Proposal.id).where(
+            Proposal.title == "Haushaltsdaten als offene Daten veröffentlichen"))
+        measure = db.session.scalar(select(Measure.id).where(Measure.title == "Open-Data-Portal der Stadt"))
         comment = db.session.scalar(select(Comment.id).where(Comment.consultation_id == consultation.id,
                                                              Comment.official.is_(False))
                                     .order_by(Comment.id))
         return {
             "consultation": consultation.id, "closed_consultation": closed, "draft_consultation": draft,
-            "comment": comment, "process": process,
+            "comment": comment, "process": process, "collection": collection, "proposal": proposal,
+            "measure": measure,
             "survey": by_title["Offene Daten in Gelsenkirchen: Was wünschen Sie sich?"],
             "closed_survey": by_title["Digitales Lernen an der Volkshochschule"],
             "ranking_survey": by_title["Das digitale Rathaus: Wie war Ihr letzter Behördengang?"],
@@ -155,6 +163,12 @@ PAGES = [
     ("search", "anonymous", "/suche?q=Daten"),
     ("search-empty", "anonymous", "/suche"),
     ("proposal-collections", "anonymous", "/regionen/gelsenkirchen/vorschlagssammlungen"),
+    ("proposal-collection", "citizen", "/vorschlagssammlungen/{collection}"),
+    ("proposal", "citizen", "/vorschlaege/{proposal}"),
+    ("proposal-moderator", "moderator-gelsenkirchen", "/vorschlaege/{proposal}"),
+    ("proposal-moderation", "moderator-gelsenkirchen", "/vorschlagssammlungen/{collection}/moderation"),
+    ("measure", "anonymous", "/massnahmen/{measure}"),
+    ("measure-edit", "moderator-gelsenkirchen", "/massnahmen/{measure}/bearbeiten"),
     ("moderation-queue", "moderator-gelsenkirchen", "/moderation/meldungen"),
     ("poll-new", "moderator-aachen", "/umfragen/neu"),
     ("poll-edit-draft", "moderator-aachen", "{new_draft:aachen}"),
