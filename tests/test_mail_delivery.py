@@ -1,6 +1,7 @@
 """Mail delivery: stored with the write, delivered after the commit (outbox or SMTP), never twice,
 dead letters visible to administrators; the request that caused a mail never fails because of it."""
 
+import os
 import threading
 import urllib.request
 
@@ -219,3 +220,17 @@ def _always_fails(number):
 def test_jobs_refuse_arguments_a_queue_cannot_carry(app):
     with pytest.raises(TypeError):
         jobs.enqueue(_always_fails, object())
+
+
+def test_links_in_the_outbox_can_be_read_in_a_text_editor(app, mail_outbox):
+    """make run without SMTP: a newcomer opens the .eml file and copies the confirmation link."""
+    _with_probe_template(app)
+    link = "http://127.0.0.1:5000/konto/bestaetigen/" + "x" * 150
+    send_mail("ana@example.org", "probe", "Betreff", context={"name": "Ana", "link": link})
+    db.session.commit()
+    jobs.run_pending()
+    from beteiligung.mail.delivery import outbox_dir
+
+    [name] = os.listdir(outbox_dir(app))
+    with open(os.path.join(outbox_dir(app), name), encoding="utf-8") as f:
+        assert link in f.read().splitlines()  # one line, not cut by quoted-printable soft breaks

@@ -40,7 +40,9 @@ def outbox_dir(app=None):
     return app.config.get("MAIL_OUTBOX") or os.path.join(app.instance_path, "outbox")
 
 
-def build_message(mail):
+def build_message(mail, readable=False):
+    """The mail as an EmailMessage. ``readable``: the parts as 8-bit text instead of quoted-printable,
+    for the outbox folder, where a person reads the links in a text editor."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -53,13 +55,16 @@ def build_message(mail):
     message["Auto-Submitted"] = "auto-generated"
     for name, value in json.loads(mail.headers or "{}").items():
         message[name] = value
-    message.set_content(mail.text_body)
-    message.add_alternative(mail.html_body, subtype="html")
+    encoding = {"cte": "8bit"} if readable else {}
+    message.set_content(mail.text_body, **encoding)
+    message.add_alternative(mail.html_body, subtype="html", **encoding)
     return message
 
 
 class _Outbox:
     """Writes each mail as an .eml file (the embedded default without an SMTP server)."""
+
+    readable = True
 
     def __init__(self, directory):
         self.directory = directory
@@ -78,6 +83,8 @@ class _Outbox:
 
 class _Smtp:
     """One SMTP connection for a run of mails (opened on the first one)."""
+
+    readable = False
 
     def __init__(self, config):
         self.config = config
@@ -136,7 +143,7 @@ def deliver_mails(mail_ids):
                 continue
             mail = db.session.get(OutgoingMail, mail_id)
             try:
-                sender.send(mail, build_message(mail))
+                sender.send(mail, build_message(mail, readable=sender.readable))
             except (smtplib.SMTPException, OSError, ValueError) as error:
                 failed += 1
                 sender.close()
