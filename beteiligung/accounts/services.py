@@ -100,8 +100,9 @@ def _dummy_hash():
     return hash_password(secrets.token_hex(8))
 
 
-def _digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+def digest(value):
+    """SHA-256 hex digest of a secret or an address (stored and used as a key instead of the value)."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def issue_token(user, days):
@@ -468,7 +469,7 @@ def issue_named_token(user, days, name=""):
     The value is returned only here, once; only its digest is stored, so nobody can show it again.
     """
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_digest(token), name=name or "",
+    row = ApiToken(user_id=user.id, token_hash=digest(token), name=name or "",
                    expires_at=utcnow() + timedelta(days=days))
     db.session.add(row)
     db.session.flush()
@@ -480,7 +481,7 @@ def resolve_token(token):
     if not isinstance(token, str) or not token:
         return None
     row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == _digest(token))
+        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == digest(token))
     ).first()
     if row is None or row.ApiToken.expires_at <= utcnow():
         return None

@@ -17,7 +17,6 @@ one atomic upsert, so failures sent at the same moment all count.
 The per-client-address limit of flask_limiter (LOGIN_RATE_LIMIT) stays in front of all this.
 """
 
-import hashlib
 import math
 import secrets
 from datetime import timedelta
@@ -34,6 +33,7 @@ from ..extensions import db, limiter
 from . import services
 from .links import LinkExpired, LinkInvalid, make_link_token, read_link_token
 from .models import LoginThrottle, User
+from .services import digest
 
 DEVICE_COOKIE = "beteiligung_device"
 DEVICE_PURPOSE = "login-device"
@@ -55,10 +55,6 @@ class LoginBlocked(DomainError):
             "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(num)d Minuten, bevor Sie es erneut "
             "versuchen, oder setzen Sie Ihr Passwort zurück.", minutes))
         self.retry_after = max(1, math.ceil(seconds))
-
-
-def digest(value):
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 # --- the device cookie: which accounts this browser has logged in to ---

@@ -50,6 +50,16 @@ def api_user():
     return g.api_user
 
 
+def write_limit():
+    """The rate limit of API writes (WRITE_RATE_LIMIT), for ``limiter.limit``."""
+    return current_app.config["WRITE_RATE_LIMIT"]
+
+
+def token_key():
+    """API writes are counted per token (the Authorization header), else per client address."""
+    return request.headers.get("Authorization") or request.remote_addr or "anonymous"
+
+
 def require_api_user():
     user = api_user()
     if user is None:

@@ -1,7 +1,7 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import api_user, bp, load, page_args, require_api_user
+from ..api import api_user, bp, load, page_args, require_api_user, token_key, write_limit
 from ..consultations.models import Section
 from ..consultations.services import get_consultation, published_stamp
 from ..errors import Invalid
@@ -9,14 +9,6 @@ from ..extensions import cache, db, limiter
 from . import services
 from .models import Comment
 from .schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema, comment_to_json
-
-
-def _write_limit():
-    return current_app.config["WRITE_RATE_LIMIT"]
-
-
-def _token_key():
-    return request.headers.get("Authorization") or request.remote_addr or "anonymous"
 
 
 @bp.route("/consultations/<int:consultation_id>/comments")
@@ -43,7 +35,7 @@ def list_comments(consultation_id):
 
 
 @bp.route("/consultations/<int:consultation_id>/comments", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_token_key)
+@limiter.limit(write_limit, key_func=token_key)
 def create_comment(consultation_id):
     user = require_api_user()
     consultation = get_consultation(user, consultation_id)
@@ -64,7 +56,7 @@ def create_comment(consultation_id):
 
 
 @bp.route("/comments/<int:comment_id>/votes", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_token_key)
+@limiter.limit(write_limit, key_func=token_key)
 def vote(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)
@@ -75,7 +67,7 @@ def vote(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>/votes", methods=["DELETE"])
-@limiter.limit(_write_limit, key_func=_token_key)
+@limiter.limit(write_limit, key_func=token_key)
 def withdraw_vote(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)
@@ -85,7 +77,7 @@ def withdraw_vote(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>/reports", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_token_key)
+@limiter.limit(write_limit, key_func=token_key)
 def report(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)
@@ -96,7 +88,7 @@ def report(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>", methods=["PATCH"])
-@limiter.limit(_write_limit, key_func=_token_key)
+@limiter.limit(write_limit, key_func=token_key)
 def patch_comment(comment_id):
     """The author changes the body; a moderator hides ({"hidden": true, "reason"}) or restores."""
     user = require_api_user()
@@ -118,7 +110,7 @@ def patch_comment(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>", methods=["DELETE"])
-@limiter.limit(_write_limit, key_func=_token_key)
+@limiter.limit(write_limit, key_func=token_key)
 def delete_comment(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)

@@ -8,7 +8,7 @@ Templates: ``templates/mail/<name>.txt`` (the plain-text part) and ``templates/m
 import json
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -98,10 +98,26 @@ def send_mails(mails):
     return queued
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _base_url():
+    return current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
+
+
 def external_url(endpoint, **values):
     """An absolute URL for a link in a mail, in a request and outside one (BASE_URL)."""
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config.get("BASE_URL") or "http://127.0.0.1:5000")
+    base = urlsplit(_base_url())
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)
+
+
+def absolute_url(path):
+    """A path of this site ("/prozesse/3") as an absolute URL: the request's host in a request, BASE_URL
+    outside one (jobs, cron). Anything else (an absolute URL, an empty value) is returned as it is."""
+    if not path or not path.startswith("/"):
+        return path
+    base = request.host_url if has_request_context() else _base_url()
+    return base.rstrip("/") + path

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..mail import absolute_url
 from ..markup import clean_text, render_markdown
 from ..policy import can_moderate, is_authenticated, require_moderator
 from ..processes.models import Process
@@ -378,13 +379,7 @@ def add_update(actor, measure, body, status=None, progress=None):
 
 def link_to_json(entry):
     return {"id": entry.link.id, "kind": entry.link.kind, "target_id": entry.link.target_id, "title": entry.title,
-            "url": url_for_external(entry.url)}
-
-
-def url_for_external(path):
-    from flask import request
-
-    return request.host_url.rstrip("/") + path if path.startswith("/") else path
+            "url": absolute_url(entry.url)}
 
 
 def update_to_json(update, staff=False):
@@ -433,7 +428,7 @@ def export_process(process, viewer):
         "instruments": [{"kind": entry.instrument.kind, "id": entry.instrument.target_id, "title": entry.title,
                          "status": entry.status, "opens_at": isoformat(entry.opens_at),
                          "closes_at": isoformat(entry.closes_at), "count": entry.count,
-                         "url": url_for_external(entry.url)} for entry in entries],
+                         "url": absolute_url(entry.url)} for entry in entries],
     } for number, (phase, status, entries) in enumerate(rows, start=1)]
     measures = measures_of(process)
     links = resolve_links(measures, viewer)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User, region_moderators
 from ..extensions import db
-from ..mail import send_mails
+from ..mail import absolute_url, send_mails
 from ..timeutil import utcnow
 from .events import get_kind, kinds
 from .models import Follow, Notification, NotificationEvent, NotificationPreference
@@ -216,15 +216,6 @@ def poll_closed_event(poll, actor=None):
     return poll_event(kind, poll, actor=actor)
 
 
-def absolute(url):
-    from flask import current_app
-
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    base = (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    return base + url
-
-
 def notification_mail(notification, user):
     """The mail of one notification, as send_mails takes it (key ``notif:<id>``: never twice)."""
     from ..mail import external_url
@@ -232,7 +223,7 @@ def notification_mail(notification, user):
     kind = get_kind(notification.kind)
     params = json.loads(notification.params or "{}")
     link, headers = unsubscribe_headers(user.id, notification.kind)
-    context = {"user": user, "kind": kind, "params": params, "url": absolute(notification.url),
+    context = {"user": user, "kind": kind, "params": params, "url": absolute_url(notification.url),
                "unsubscribe_url": link, "settings_url": external_url("notifications.settings")}
     return {"to": user.email, "template": "notification", "subject": functools.partial(kind.text, params),
             "context": context, "locale": user.locale, "key": f"notif:{notification.id}", "headers": headers}

@@ -89,8 +89,7 @@ def send_digests(now=None):
 
 
 def send_digest_mail(user, notifications, day):
-    from ..mail import external_url, send_mail
-    from .fanout import absolute
+    from ..mail import absolute_url, external_url, send_mail
     from .services import sentence
 
     link_url = external_url("notifications.index")
@@ -100,7 +99,7 @@ def send_digest_mail(user, notifications, day):
         return _l("Ihre Benachrichtigungen vom %(day)s (%(count)d)", day=day, count=count)
 
     def items():
-        return [{"text": sentence(n), "url": absolute(n.url)} for n in notifications]
+        return [{"text": sentence(n), "url": absolute_url(n.url)} for n in notifications]
 
     context = {"user": user, "items": items, "centre_url": link_url,
                "settings_url": external_url("notifications.settings")}

@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..api import api_user, bp, load, page_args, paged, require_api_user, token_key, write_limit
 from ..consultations.schemas import dates_to_utc
 from ..errors import Invalid, Unauthorized
 from ..extensions import db, limiter
@@ -27,16 +27,12 @@ from .schemas import (
 FILTER_STATUSES = tuple(PollStatus)
 
 
-def _write_limit():
-    return current_app.config["WRITE_RATE_LIMIT"]
-
-
 def _participant_key():
     """Rate limits count per token or per access code – however the code is spelled."""
     scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "accesscode":
         return "code:" + services.normalise_code(value)
-    return request.headers.get("Authorization") or request.remote_addr or "anonymous"
+    return token_key()
 
 
 def _address_key():
@@ -88,7 +84,7 @@ def list_polls():
 
 
 @bp.route("/polls", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_participant_key)
+@limiter.limit(write_limit, key_func=_participant_key)
 def create_poll():
     user = require_api_user()
     data = dates_to_utc(load(PollCreateSchema()))
@@ -108,7 +104,7 @@ def get_poll(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>", methods=["PATCH"])
-@limiter.limit(_write_limit, key_func=_participant_key)
+@limiter.limit(write_limit, key_func=_participant_key)
 def update_poll(poll_id):
     user = require_api_user()
     poll = services.get_poll(user, poll_id)
@@ -155,7 +151,7 @@ def create_access_codes(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_participant_key)
+@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def submit_ballot(poll_id):
     who = participant()
@@ -208,7 +204,7 @@ def list_problems(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/problems", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_participant_key)
+@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def submit_problem(poll_id):
     who = participant()
@@ -230,7 +226,7 @@ def moderate_problem(problem_id):
 
 
 @bp.route("/polls/<int:poll_id>/pair")
-@limiter.limit(_write_limit, key_func=_participant_key)
+@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def next_pair(poll_id):
     who = participant()
@@ -242,7 +238,7 @@ def next_pair(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/comparisons", methods=["POST"])
-@limiter.limit(_write_limit, key_func=_participant_key)
+@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def compare(poll_id):
     who = participant()
