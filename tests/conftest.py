@@ -29,3 +29,22 @@ def reader(create_user):
 @pytest.fixture
 def moderator(create_user, consultation):
     return create_user(role="moderator", regions=[consultation.region], pseudonym="Moderation Soest")
+
+
+# Processes, proposals and measures (tests/test_processes.py, test_proposals.py, test_measures.py): another
+# region with its moderator, and a citizen; each file names its own region and moderator.
+
+@pytest.fixture
+def other_region(create_region):
+    return create_region(slug="aachen", name="Aachen")
+
+
+@pytest.fixture
+def stranger(create_user, other_region):
+    """A moderator of another region."""
+    return create_user(role="moderator", regions=[other_region], pseudonym="Moderation Aachen")
+
+
+@pytest.fixture
+def citizen(create_user):
+    return create_user(pseudonym="Bürgerin Berta")

@@ -22,24 +22,8 @@ def region(create_region):
 
 
 @pytest.fixture
-def other_region(create_region):
-    return create_region(slug="aachen", name="Aachen")
-
-
-@pytest.fixture
 def moderator(create_user, region):
     return create_user(role="moderator", regions=[region], pseudonym="Moderation Bochum")
-
-
-@pytest.fixture
-def stranger(create_user, other_region):
-    """A moderator of another region."""
-    return create_user(role="moderator", regions=[other_region], pseudonym="Moderation Aachen")
-
-
-@pytest.fixture
-def citizen(create_user):
-    return create_user(pseudonym="Bürgerin Berta")
 
 
 @pytest.fixture
