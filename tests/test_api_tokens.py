@@ -350,3 +350,18 @@ def test_the_data_export_lists_the_tokens_without_their_values(client, auth, db,
     data = client.get("/konto/daten.json").get_json()
     assert [(t["name"], t["last_used_at"]) for t in data["api_tokens"]] == [("Auswertung", None)]
     assert value not in client.get("/konto/daten.json").get_data(as_text=True)
+
+
+def test_a_token_request_loads_its_account_with_the_token_in_one_query(client, db, create_user, create_consultation,
+                                                                       api_headers, count_queries):
+    consultation = create_consultation()
+    headers = api_headers(create_user())
+    url = f"/api/v1/consultations/{consultation.id}/comments"
+    assert client.get(url, headers=headers).status_code == 200  # caches warm
+    with count_queries() as counter:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    token_queries = [s for s in counter.statements if "api_tokens" in s]
+    account_queries = [s for s in counter.statements if re.search(r"FROM users\b", s)]
+    assert len(token_queries) == 1 and "JOIN users" in token_queries[0]
+    assert account_queries == [], "the account was loaded once more after the token"

@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -480,12 +481,13 @@ def resolve_token(token):
     """The unexpired ApiToken row of a bearer token value (its ``user`` loaded), or None."""
     if not isinstance(token, str) or not token:
         return None
-    row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == digest(token))
-    ).first()
-    if row is None or row.ApiToken.expires_at <= utcnow():
+    # The account comes with the token (contains_eager): ``token.user`` needs no second query.
+    api_token = db.session.scalars(
+        select(ApiToken).join(User, ApiToken.user_id == User.id).options(contains_eager(ApiToken.user))
+        .where(ApiToken.token_hash == digest(token))).first()
+    if api_token is None or api_token.expires_at <= utcnow():
         return None
-    return row.ApiToken
+    return api_token
 
 
 def mark_token_used(api_token):
