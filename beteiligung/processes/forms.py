@@ -30,7 +30,7 @@ class PhaseForm(FlaskForm):
 
 
 class AttachForm(FlaskForm):
-    instrument = SelectField(_l("Beteiligung oder Umfrage"), validate_choice=False)
+    instrument = SelectField(_l("Beteiligung, Umfrage oder Vorschlagssammlung"), validate_choice=False)
     follows_phase_dates = BooleanField(_l("Beginnt und endet mit der Phase"), default=True)
 
 

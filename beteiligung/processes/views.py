@@ -291,7 +291,7 @@ def attach(process_id, phase_id):
     kind, _sep, target = (form.instrument.data or "").partition(":")
     target_id = parse_id(target)
     if not form.validate_on_submit() or target_id is None:
-        raise Invalid(form_errors(form) or _("Bitte wählen Sie eine Beteiligung oder Umfrage aus."))
+        raise Invalid(form_errors(form) or _("Bitte wählen Sie eine Beteiligung, Umfrage oder Vorschlagssammlung aus."))
     services.attach_instrument(current_user, phase, kind, target_id, form.follows_phase_dates.data)
     db.session.commit()
     flash(_("Das Instrument gehört jetzt zur Phase „%(title)s“.", title=phase.title), "success")
