@@ -219,13 +219,13 @@ def flag_comment(comment, reason, rule):
     """A plugin's rule marks a comment for the moderation (it stays visible): the region's moderators are
     notified (kind ``comment_flagged``) once per comment and ``rule`` (a short name, e.g. ``"links"``).
     ``reason`` is the German sentence they read. Returns whether this was new."""
-    from .notifications.services import emit, link, moderators_of
+    from .comments.subjects import of_comment
+    from .notifications.services import emit, moderators_of
 
-    consultation = comment.consultation
-    return emit("comment_flagged", moderators_of(consultation.region),
-                {"title": consultation.title, "reason": str(reason), "rule": str(rule)},
-                link("consultations.show", consultation_id=consultation.id, _anchor=f"beitrag-{comment.id}"),
-                f"{comment.id}:{rule}")
+    kind, subject = of_comment(comment)
+    return emit("comment_flagged", moderators_of(kind.region(subject)),
+                {"title": subject.title, "reason": str(reason), "rule": str(rule)},
+                kind.link(subject.id, comment.id), f"{comment.id}:{rule}")
 
 
 _DEPRECATED = {}

@@ -96,7 +96,8 @@ def test_create_counts_the_comment_and_the_revision_once(db, consultation, autho
         "visible", False, author.id, consultation.id)
     assert counters(db, consultation) == (1, 1)
     assert audit(db) == []  # an ordinary comment is no moderation act
-    assert notified == [("comment_created", consultation.region, {"comment": comment, "consultation": consultation})]
+    assert notified == [("comment_created", consultation.region,
+                         {"comment": comment, "consultation": consultation, "subject": consultation})]
     create_comment(author, consultation, "Zweiter")
     assert counters(db, consultation) == (2, 2)
 
@@ -196,7 +197,7 @@ def test_plugins_refusal_stops_the_comment(db, consultation, author, monkeypatch
     assert error.value.message == "Bitte keine Telefonnummern."
     assert error.value.fields == {"body": ["Bitte keine Telefonnummern.", "Zweiter Grund."]}
     assert seen == [("comment_validators", consultation.region,
-                     {"body": "0171", "consultation": consultation, "author": author})]
+                     {"body": "0171", "consultation": consultation, "subject": consultation, "author": author})]
     assert notified == []
     assert counters(db, consultation) == (0, 0)
 
@@ -229,7 +230,8 @@ def test_edit_refusals(db, consultation, author, reader, moderator, app, monkeyp
     monkeypatch.setattr(events, "refusals", lambda hook, region, **kwargs: seen.append((hook, kwargs)) or ["Nein."])
     with refused(Invalid, "Nein."):
         edit_comment(author, comment, " Neu ")
-    assert seen == [("comment_validators", {"body": "Neu", "consultation": consultation, "author": author})]
+    assert seen == [("comment_validators", {"body": "Neu", "consultation": consultation, "subject": consultation,
+                                              "author": author})]
     monkeypatch.undo()
     comment.created_at = utcnow() - timedelta(minutes=app.config["COMMENT_EDIT_WINDOW_MINUTES"], seconds=5)
     with pytest.raises(Conflict) as error:

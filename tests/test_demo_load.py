@@ -115,6 +115,20 @@ def test_the_demo_processes_have_proposals_at_every_status_and_a_second_load_add
         assert {title: count for title, _st, count, _a in items} == expected, slug
     assert supports == sum(len(item.get("supporters", [])) for items in wanted.values() for item in items)
 
+    # Discussions on proposals: every comment (and reply) of the data once, counted on its proposal.
+    from beteiligung.comments.models import Comment
+    from beteiligung.proposals.models import Proposal
+
+    def written(items):
+        return sum(1 + written(item.get("replies", [])) for item in items)
+
+    stored = dict(db.session.execute(select(Proposal.title, Proposal.comment_count)).all())
+    for items in wanted.values():
+        for item in items:
+            assert stored[item["title"]] == written(item.get("comments", [])), item["title"]
+    assert count_rows(db, Comment, Comment.proposal_id.is_not(None)) == sum(stored.values()) >= 10
+    assert count_rows(db, Comment, Comment.proposal_id.is_not(None), Comment.official.is_(True)) >= 2
+
     # Each collection sits in a phase of its region's process and is open now where that phase is current.
     now = utcnow()
     for data in content.PROCESSES:

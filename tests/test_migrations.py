@@ -30,3 +30,68 @@ def test_sqlite_runs_with_foreign_keys_and_wal(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+DATA_0011 = [
+    "INSERT INTO regions (id, slug, name, theme, description, created_at) "
+    "VALUES (901, 'migr', 'Migration', 'Daten', '', '2026-01-01 00:00:00')",
+    "INSERT INTO users (id, email, pseudonym, pseudonym_key, password_hash, role, created_at) "
+    "VALUES (901, 'm1@example.org', 'Eins', 'eins', 'x', 'citizen', '2026-01-01 00:00:00'), "
+    "(902, 'm2@example.org', 'Zwei', 'zwei', 'x', 'citizen', '2026-01-01 00:00:00')",
+    "INSERT INTO consultations (id, region_id, title, summary, body, intro_html, published, comment_count, "
+    "created_at, updated_at) VALUES (901, 901, 'Alt', '', '', '', true, 2, '2026-01-01 00:00:00', "
+    "'2026-01-01 00:00:00')",
+    "INSERT INTO comments (id, consultation_id, depth, body, status, official, upvotes, downvotes, score, "
+    "created_at) VALUES (901, 901, 0, 'Erster', 'visible', false, 1, 0, 1, '2026-01-02 00:00:00')",
+    "INSERT INTO comments (id, consultation_id, parent_id, root_id, depth, body, status, official, upvotes, "
+    "downvotes, score, created_at) VALUES (902, 901, 901, 901, 1, 'Antwort', 'visible', false, 0, 0, 0, "
+    "'2026-01-03 00:00:00')",
+    "INSERT INTO comment_votes (id, comment_id, user_id, value, created_at) "
+    "VALUES (901, 901, 902, 1, '2026-01-02 00:00:00')",
+    "INSERT INTO comment_reports (id, comment_id, reporter_id, reason, created_at) "
+    "VALUES (901, 902, 901, 'Bitte prüfen', '2026-01-03 00:00:00')",
+]
+
+
+def test_proposal_discussion_migration_keeps_comments_votes_and_reports(tmp_path):
+    """0012 copies the comments table on SQLite: votes and reports that refer to it must survive (with
+    foreign keys on, dropping the old table would delete them), and the new rule holds afterwards."""
+    import os
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy.exc import IntegrityError
+
+    from beteiligung import create_app
+    from beteiligung.extensions import db as _db
+    from beteiligung.testing.fixtures import make_test_config
+
+    if os.environ.get("BETEILIGUNG_TEST_DB") == "postgresql":
+        pytest.skip("the SQLite copy is what is at risk; PostgreSQL alters the column in place")
+    app = create_app(make_test_config("sqlite:///" + str(tmp_path / "migr.db"), BETEILIGUNG_PLUGINS=""))
+    with app.app_context():
+        upgrade(revision="0011_search")
+        with _db.engine.begin() as conn:
+            for statement in DATA_0011:
+                conn.execute(text(statement))
+        upgrade(revision="0012_proposal_discussion")
+        with _db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("SELECT id, parent_id, root_id FROM comments ORDER BY id")).all() == [
+                (901, None, None), (902, 901, 901)]
+            assert conn.execute(text("SELECT comment_id, user_id, value FROM comment_votes")).all() == [(901, 902, 1)]
+            assert conn.execute(text("SELECT comment_id, reason FROM comment_reports")).all() == [(902, "Bitte prüfen")]
+            schema = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'comments'")).scalar()
+            assert "ck_comments_status" in schema and "ck_comments_one_subject" in schema
+            with pytest.raises(IntegrityError):  # neither a consultation nor a proposal
+                conn.execute(text("INSERT INTO comments (id, depth, body, status, official, upvotes, downvotes, "
+                                  "score, created_at) VALUES (903, 0, 'x', 'visible', false, 0, 0, 0, "
+                                  "'2026-01-04 00:00:00')"))
+            conn.rollback()
+            # Deleting the consultation still cascades into its comments and their votes.
+            conn.execute(text("DELETE FROM consultations WHERE id = 901"))
+            assert conn.execute(text("SELECT count(*) FROM comment_votes")).scalar() == 0
+            conn.rollback()
+        downgrade(revision="0011_search")
+        with _db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM comment_votes")).scalar() == 1
+        _db.engine.dispose()

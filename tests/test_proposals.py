@@ -522,7 +522,8 @@ def test_no_proposal_page_writes_on_get_and_none_fails(db, client, auth, app, ma
     if role != "anonymous":
         auth.login(moderator if role == "moderator" else citizen)
     adapter = app.url_map.bind("localhost")
-    values = {"collection_id": collection.id, "proposal_id": proposal.id, "region_slug": collection.region.slug}
+    values = {"collection_id": collection.id, "proposal_id": proposal.id, "region_slug": collection.region.slug,
+              "name": "kein-bild.png"}
     urls = [adapter.build(rule.endpoint, {name: values[name] for name in rule.arguments})
             for rule in app.url_map.iter_rules()
             if rule.endpoint.startswith("proposals.") and "GET" in rule.methods]
@@ -543,6 +544,8 @@ def test_no_proposal_page_writes_on_get_and_none_fails(db, client, auth, app, ma
     for url, status in statuses.items():
         if url.endswith(("/moderation", "/bearbeiten", "/neu")):
             assert status == expected_moderation, url
+        elif "/bild/" in url:
+            assert status == 404, url  # the proposal has no image
         else:
             assert status == 200, url
 

@@ -44,8 +44,22 @@ class Section:
     total: int
 
 
-def _comment_url(consultation_id, comment_id):
+def _comment_url(consultation_id, proposal_id, comment_id):
+    if consultation_id is None:
+        return url_for("proposals.show", proposal_id=proposal_id, _anchor=f"beitrag-{comment_id}")
     return url_for("consultations.show", consultation_id=consultation_id, _anchor=f"beitrag-{comment_id}")
+
+
+def _with_subject(query):
+    """Joins the comment's consultation or proposal: (…, consultation id, proposal id, title)."""
+    from ..comments.models import Comment
+    from ..consultations.models import Consultation
+    from ..proposals.models import Proposal
+
+    return (query.add_columns(Comment.consultation_id, Comment.proposal_id,
+                              func.coalesce(Consultation.title, Proposal.title))
+            .outerjoin(Consultation, Consultation.id == Comment.consultation_id)
+            .outerjoin(Proposal, Proposal.id == Comment.proposal_id))
 
 
 COMMENT_STATUS = {"visible": _l("sichtbar"), "hidden": _l("von der Moderation ausgeblendet"),
@@ -61,35 +75,31 @@ def _shorten(text, length=160):
 
 def _comments(user_id, limit, offset):
     from ..comments.models import Comment
-    from ..consultations.models import Consultation
 
     where = Comment.author_id == user_id
     total = db.session.scalar(select(func.count(Comment.id)).where(where))
-    rows = db.session.execute(
-        select(Comment.id, Comment.body, Comment.status, Comment.created_at, Comment.consultation_id,
-               Consultation.title).join(Consultation, Consultation.id == Comment.consultation_id)
+    rows = db.session.execute(_with_subject(
+        select(Comment.id, Comment.body, Comment.status, Comment.created_at))
         .where(where).order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit).offset(offset))
     return [Item(_shorten(body) if status != "deleted" else str(COMMENT_STATUS["deleted"]),
-                 _comment_url(consultation_id, comment_id), created_at, title, str(COMMENT_STATUS.get(status, status)))
-            for comment_id, body, status, created_at, consultation_id, title in rows], total
+                 _comment_url(consultation_id, proposal_id, comment_id), created_at, title,
+                 str(COMMENT_STATUS.get(status, status)))
+            for comment_id, body, status, created_at, consultation_id, proposal_id, title in rows], total
 
 
 def _votes(user_id, limit, offset):
     from ..comments.models import Comment, CommentVote
-    from ..consultations.models import Consultation
 
     where = CommentVote.user_id == user_id
     total = db.session.scalar(select(func.count(CommentVote.id)).where(where))
-    rows = db.session.execute(
-        select(CommentVote.value, CommentVote.created_at, Comment.id, Comment.body, Comment.status,
-               Comment.consultation_id, Consultation.title)
-        .join(Comment, Comment.id == CommentVote.comment_id)
-        .join(Consultation, Consultation.id == Comment.consultation_id)
+    rows = db.session.execute(_with_subject(
+        select(CommentVote.value, CommentVote.created_at, Comment.id, Comment.body, Comment.status)
+        .join(Comment, Comment.id == CommentVote.comment_id))
         .where(where).order_by(CommentVote.created_at.desc(), CommentVote.id.desc()).limit(limit).offset(offset))
     return [Item(_shorten(body) if status == "visible" else str(COMMENT_STATUS.get(status, status)),
-                 _comment_url(consultation_id, comment_id), created_at, title,
+                 _comment_url(consultation_id, proposal_id, comment_id), created_at, title,
                  str(_l("Zustimmen") if value > 0 else _l("Ablehnen")))
-            for value, created_at, comment_id, body, status, consultation_id, title in rows], total
+            for value, created_at, comment_id, body, status, consultation_id, proposal_id, title in rows], total
 
 
 def _ballots(user_id, limit, offset):

@@ -206,9 +206,13 @@ def export_data(user):
     from .. import privacy
     from ..comments.models import Comment, CommentReport, CommentVote
     from ..consultations.models import Consultation
+    from ..proposals.models import Proposal
 
+    # A comment is on a consultation or on a proposal: the title of either names where it was written.
     comments = db.session.execute(
-        select(Comment, Consultation.title).join(Consultation, Comment.consultation_id == Consultation.id)
+        select(Comment, func.coalesce(Consultation.title, Proposal.title))
+        .outerjoin(Consultation, Comment.consultation_id == Consultation.id)
+        .outerjoin(Proposal, Comment.proposal_id == Proposal.id)
         .where(Comment.author_id == user.id).order_by(Comment.created_at)).all()
     votes = db.session.scalars(select(CommentVote).where(CommentVote.user_id == user.id)
                                .order_by(CommentVote.created_at)).all()
@@ -246,7 +250,8 @@ def _comment_data(user, comments, votes, reports):
                     "email_confirmed_at": isoformat(user.email_confirmed_at),
                     "moderated_regions": [region.slug for region in user.moderated_regions],
                     "administered_regions": [region.slug for region in user.administered_regions]},
-        "comments": [{"id": c.id, "consultation_id": c.consultation_id, "consultation": title, "body": c.body,
+        "comments": [{"id": c.id, "consultation_id": c.consultation_id, "proposal_id": c.proposal_id,
+                      "consultation" if c.consultation_id is not None else "proposal": title, "body": c.body,
                       "status": c.status, "official": c.official, "parent_id": c.parent_id,
                       "created_at": isoformat(c.created_at), "edited_at": isoformat(c.edited_at)}
                      for c, title in comments],

@@ -118,13 +118,15 @@ OPERATIONS = [
      "oder poll, proposal_collection); schon in einer Phase 409 (Moderation der Region)", "InstrumentCreate", 201,
      True, []),
     ("get", "/proposals", "Veröffentlichte Vorschläge (collection: Id einer Vorschlagssammlung, region: "
-     "Kurzbezeichnung); sort: newest, supported oder random (stabil je seed)", None, 200, False, PAGE_PARAMS + [
+     "Kurzbezeichnung); sort: newest, supported, commented oder random (stabil je seed)", None, 200, False,
+     PAGE_PARAMS + [
          {"in": "query", "name": "collection", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
          {"in": "query", "name": "region", "schema": {"type": "string"}},
          {"in": "query", "name": "category", "schema": {"type": "string"}},
          {"in": "query", "name": "status", "schema": {"type": "string", "enum": [
              "", "submitted", "in_review", "accepted", "rejected", "implemented"]}},
-         {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["", "newest", "supported", "random"]}},
+         {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["", "newest", "supported", "commented",
+                                                                              "random"]}},
          {"in": "query", "name": "seed", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}]),
     ("post", "/proposals", "Vorschlag einreichen (bestätigtes Konto; Sammlung geöffnet, sonst 409); in einer "
      "Sammlung mit Freigabe wartet er auf die Moderation (state: pending)", "ProposalCreate", 201, True, []),
@@ -134,6 +136,11 @@ OPERATIONS = [
      201, True, []),
     ("delete", "/proposals/{id}/support", "Unterstützung zurücknehmen; ohne Unterstützung 409", None, 200, True,
      []),
+    ("get", "/proposals/{id}/comments", "Diskussion eines veröffentlichten Vorschlags: Beiträge erster Ebene mit "
+     "ihren Antworten (wie bei Beteiligungen)", None, 200, False,
+     PAGE_PARAMS + [{"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["newest", "top"]}}]),
+    ("post", "/proposals/{id}/comments", "Beitrag zu einem Vorschlag schreiben (bestätigtes Konto); 409 wenn die "
+     "Sammlung nicht geöffnet ist, 404 für nicht veröffentlichte Vorschläge", "CommentCreate", 201, True, []),
     ("post", "/proposals/{id}/status", "Status mit offizieller Antwort setzen (submitted, in_review, accepted, "
      "rejected mit Begründung, implemented); Einreichende und Unterstützende werden benachrichtigt (Moderation "
      "der Region)", "ProposalStatus", 200, True, []),
@@ -198,6 +205,7 @@ ENDPOINTS = {
     ("post", "/measures"): "api.create_measure", ("patch", "/measures/{id}"): "api.update_measure",
     ("post", "/measures/{id}/updates"): "api.add_measure_update",
     ("post", "/proposals"): "api.create_proposal", ("post", "/proposals/{id}/status"): "api.set_proposal_status",
+    ("post", "/proposals/{id}/comments"): "api.create_proposal_comment",
 }
 
 

@@ -342,6 +342,8 @@ SENTENCES = {
     "proposal.merged": lambda e: _("%(actor)s hat den Vorschlag „%(title)s“ mit „%(other)s“ zusammengeführt.",
                                    actor=e.actor, title=e.title(), other=e.details.get("merged_into") or "?"),
     "proposal.status": _proposal_status,
+    "proposal.image_removed": lambda e: _("%(actor)s hat das Bild des Vorschlags „%(title)s“ entfernt.",
+                                          actor=e.actor, title=e.title()),
     "process.image_removed": lambda e: _("%(actor)s hat das Titelbild des Beteiligungsprozesses „%(title)s“ "
                                          "entfernt.", actor=e.actor, title=e.title()),
 }

@@ -2,10 +2,11 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from ..api import api_user, bp, load, page_args, require_api_user, token_key, write_limit
-from ..consultations.models import Section
+from ..consultations.models import Consultation, Section
 from ..consultations.services import get_consultation, published_stamp
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import cache, db, limiter
+from ..proposals.services import get_proposal
 from . import services
 from .models import Comment
 from .schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema, comment_to_json
@@ -14,9 +15,7 @@ from .schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, Vote
 @bp.route("/consultations/<int:consultation_id>/comments")
 def list_comments(consultation_id):
     api_user()  # an invalid token is refused here as everywhere
-    sort = request.args.get("sort", "newest")
-    if sort not in services.SORTS:
-        raise Invalid(_("Unbekannte Sortierung."), {"sort": [_("Erlaubt: newest, top")]})
+    sort = _sort()
     page, per_page = page_args()
     # The list is the same for every reader of a published consultation: cache it per revision.
     stamp = published_stamp(consultation_id)
@@ -24,32 +23,71 @@ def list_comments(consultation_id):
     key = f"comments.json:{consultation_id}:{revision}:{sort}:{page}:{per_page}"
     body = cache.get(key) if revision is not None else None
     if body is None:
-        consultation = get_consultation(api_user(), consultation_id)
-        threads = services.list_threads(consultation, sort, page, per_page)
-        body = current_app.json.dumps({
-            "items": [comment_to_json(thread.comment, thread.replies) for thread in threads.items],
-            "page": page, "per_page": per_page, "total": threads.total})
+        body = _threads_json(get_consultation(api_user(), consultation_id), sort, page, per_page)
         if revision is not None:
             cache.set(key, body)
     return current_app.response_class(body, mimetype="application/json")
+
+
+@bp.route("/proposals/<int:proposal_id>/comments")
+def list_proposal_comments(proposal_id):
+    """The discussion of a proposal, as a consultation's (the same threads, votes and statuses)."""
+    user = api_user()
+    sort = _sort()
+    page, per_page = page_args()
+    body = _threads_json(get_public_proposal(user, proposal_id), sort, page, per_page)
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _sort():
+    sort = request.args.get("sort", "newest")
+    if sort not in services.SORTS:
+        raise Invalid(_("Unbekannte Sortierung."), {"sort": [_("Erlaubt: newest, top")]})
+    return sort
+
+
+def _threads_json(subject, sort, page, per_page):
+    threads = services.list_threads(subject, sort, page, per_page)
+    return current_app.json.dumps({
+        "items": [comment_to_json(thread.comment, thread.replies) for thread in threads.items],
+        "page": page, "per_page": per_page, "total": threads.total})
+
+
+def get_public_proposal(user, proposal_id):
+    """A proposal whose discussion the user may read: a published one (a pending proposal shown to its author
+    or a hidden one shown to the moderation has no public discussion)."""
+    proposal = get_proposal(user, proposal_id)
+    if not services.is_public(proposal):
+        raise NotFound(_("Diesen Vorschlag gibt es nicht oder er ist nicht öffentlich."))
+    return proposal
 
 
 @bp.route("/consultations/<int:consultation_id>/comments", methods=["POST"])
 @limiter.limit(write_limit, key_func=token_key)
 def create_comment(consultation_id):
     user = require_api_user()
-    consultation = get_consultation(user, consultation_id)
+    return _create(user, get_consultation(user, consultation_id))
+
+
+@bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
+@limiter.limit(write_limit, key_func=token_key)
+def create_proposal_comment(proposal_id):
+    user = require_api_user()
+    return _create(user, get_proposal(user, proposal_id))
+
+
+def _create(user, subject):
     data = load(CommentCreateSchema())
     parent = section = None
     if data["parent_id"] is not None:
         parent = db.session.get(Comment, data["parent_id"])
-        if parent is None or parent.consultation_id != consultation.id:
+        if parent is None or not services.belongs_to(parent, subject):
             raise Invalid(_("Unbekannter Beitrag."), {"parent_id": [_("Unbekannter Beitrag.")]})
     if data["section_id"] is not None:
         section = db.session.get(Section, data["section_id"])
-        if section is None or section.consultation_id != consultation.id:
+        if section is None or not isinstance(subject, Consultation) or section.consultation_id != subject.id:
             raise Invalid(_("Unbekannter Abschnitt."), {"section_id": [_("Unbekannter Abschnitt.")]})
-    comment = services.create_comment(user, consultation, data["body"], parent=parent, section=section,
+    comment = services.create_comment(user, subject, data["body"], parent=parent, section=section,
                                       official=data["official"])
     db.session.commit()
     return jsonify(comment_to_json(comment)), 201

@@ -24,13 +24,18 @@ class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         one_of("status", CommentStatus),
-        # Top-level threads of a consultation (root_id IS NULL) by date and by score.
+        # A comment belongs to exactly one subject: a consultation or a proposal (beteiligung.comments.subjects).
+        CheckConstraint("(consultation_id IS NULL) <> (proposal_id IS NULL)", name="one_subject"),
+        # Top-level threads of a subject (root_id IS NULL) by date and by score.
         Index("ix_comments_thread_newest", "consultation_id", "root_id", "created_at"),
         Index("ix_comments_thread_top", "consultation_id", "root_id", "score"),
+        Index("ix_comments_proposal_thread_newest", "proposal_id", "root_id", "created_at"),
+        Index("ix_comments_proposal_thread_top", "proposal_id", "root_id", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # The top-level comment of the thread (NULL for a top-level comment): one query loads whole threads.
@@ -49,11 +54,25 @@ class Comment(db.Model):
 
     author = relationship("User", lazy="joined")
     consultation = relationship("Consultation")
+    proposal = relationship("Proposal")
     section = relationship("Section")
     parent = relationship("Comment", remote_side=[id], foreign_keys=[parent_id])
 
+    @property
+    def subject(self):
+        """What the comment is about: its Consultation or its Proposal."""
+        return self.consultation if self.consultation_id is not None else self.proposal
+
+    @property
+    def subject_id(self):
+        return self.consultation_id if self.consultation_id is not None else self.proposal_id
+
+    @property
+    def subject_type(self):
+        return "consultation" if self.consultation_id is not None else "proposal"
+
     def __repr__(self):
-        return f"<Comment {self.id} on {self.consultation_id}>"
+        return f"<Comment {self.id} on {self.subject_type} {self.consultation_id or self.proposal_id}>"
 
 
 class CommentVote(db.Model):

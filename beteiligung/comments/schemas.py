@@ -39,6 +39,8 @@ def comment_to_json(comment, replies=()):
         body = DELETED_BODY
     return {
         "id": comment.id,
+        "consultation_id": comment.consultation_id,
+        "proposal_id": comment.proposal_id,
         "body": body,
         "author": {"pseudonym": comment.author.pseudonym if comment.author is not None else DELETED_ACCOUNT},
         "created_at": isoformat(comment.created_at),

@@ -16,8 +16,10 @@ from ..markup import clean_text
 from ..notifications import services as notifications
 from ..pagination import Page
 from ..policy import can_moderate, require_confirmed, require_login, require_moderator
+from ..proposals.models import Proposal, ProposalCollection
 from ..timeutil import utcnow
 from .models import REASON_MAX, REASON_MIN, Comment, CommentReport, CommentVote
+from .subjects import SUBJECTS, kind_of, of_comment
 
 SORTS = ("newest", "top")
 
@@ -40,9 +42,12 @@ def _check_body(body):
     return body
 
 
-def _check_with_plugins(body, consultation, author):
-    """Plugins enabled in the region may refuse a comment (comment_validators), with a reason."""
-    messages = events.refusals("comment_validators", consultation.region, body=body, consultation=consultation,
+def _check_with_plugins(body, subject, author):
+    """Plugins enabled in the region may refuse a comment (comment_validators), with a reason.
+    ``consultation`` is None for a comment on a proposal; ``subject`` is what is commented on."""
+    kind = kind_of(subject)
+    messages = events.refusals("comment_validators", kind.region(subject), body=body,
+                               consultation=subject if kind.type == "consultation" else None, subject=subject,
                                author=author)
     if messages:
         raise Invalid(messages[0], {"body": messages})
@@ -57,37 +62,53 @@ def _check_reason(reason, field_name="reason"):
     return reason
 
 
-def _touch(consultation_id, comment_delta=0):
-    """Count a change of the consultation's discussion (and of its number of comments)."""
-    db.session.execute(update(Consultation).where(Consultation.id == consultation_id)
-                       .values(revision=Consultation.revision + 1,
-                               comment_count=Consultation.comment_count + comment_delta))
+def _touch(comment, comment_delta=0):
+    """Count a change of the comment's discussion (and of its number of comments)."""
+    SUBJECTS[comment.subject_type].touch(comment.subject_id, comment_delta)
 
 
-def _require_open(consultation):
-    if not consultation.published:
-        raise NotFound(_("Diese Beteiligung gibt es nicht oder sie ist nicht veröffentlicht."))
-    status = consultation.status
-    if status == "upcoming":
-        raise Conflict(_("Diese Beteiligung hat noch nicht begonnen."))
-    if status != "open":
-        raise Conflict(_("Diese Beteiligung ist abgeschlossen; es können keine Beiträge mehr abgegeben werden."))
+def region_of(comment):
+    """The region whose moderators look after the comment."""
+    kind, subject = of_comment(comment)
+    return kind.region(subject)
 
 
-def create_comment(author, consultation, body, parent=None, section=None, official=False):
-    """A comment on a consultation, on one of its sections, or a reply to another comment."""
+def _require_open(comment):
+    kind, subject = of_comment(comment)
+    kind.require_open(subject)
+
+
+def is_public(subject):
+    """Whether the subject's discussion may be read by everyone (a published consultation or proposal)."""
+    return kind_of(subject).is_public(subject)
+
+
+def is_open(subject):
+    """Whether the subject's discussion takes new comments and votes now (for pages)."""
+    return kind_of(subject).is_open(subject)
+
+
+def belongs_to(comment, subject):
+    kind = kind_of(subject)
+    return comment.subject_type == kind.type and getattr(comment, kind.column.key) == subject.id
+
+
+def create_comment(author, subject, body, parent=None, section=None, official=False):
+    """A comment on a consultation (or one of its sections) or on a proposal, or a reply to another comment."""
+    kind = kind_of(subject)
+    region = kind.region(subject)
     require_login(author)
-    _require_open(consultation)
-    require_confirmed(author, consultation.region, "comment")
+    kind.require_open(subject)
+    require_confirmed(author, region, "comment")
     body = _check_body(body)
-    _check_with_plugins(body, consultation, author)
-    if official and not can_moderate(author, consultation.region):
+    _check_with_plugins(body, subject, author)
+    if official and not can_moderate(author, region):
         raise NotAllowed(_("Offizielle Stellungnahmen können nur Moderatorinnen und Moderatoren der Region abgeben."))
     depth, root_id = 0, None
     answered = parent  # whose author is told of the reply, also when it joins the level above
     if parent is not None:
-        if parent.consultation_id != consultation.id:
-            raise Invalid(_("Der Beitrag, auf den Sie antworten, gehört zu einer anderen Beteiligung."),
+        if not belongs_to(parent, subject):
+            raise Invalid(_("Der Beitrag, auf den Sie antworten, gehört zu einer anderen Diskussion."),
                           {"parent_id": [_("Unbekannter Beitrag.")]})
         if parent.status != "visible":
             raise Conflict(_("Auf ausgeblendete oder gelöschte Beiträge kann nicht geantwortet werden."))
@@ -97,34 +118,39 @@ def create_comment(author, consultation, body, parent=None, section=None, offici
             parent = parent.parent
         section = parent.section
         depth, root_id = parent.depth + 1, parent.root_id or parent.id
-    elif section is not None and (section.consultation_id != consultation.id or section.removed):
+    elif section is not None and (kind.type != "consultation" or section.consultation_id != subject.id
+                                  or section.removed):
         raise Invalid(_("Diesen Abschnitt gibt es in der Beteiligung nicht."),
                       {"section_id": [_("Unbekannter Abschnitt.")]})
-    comment = Comment(consultation_id=consultation.id, section=section, parent=parent, root_id=root_id,
+    comment = Comment(**kind.comment_values(subject), section=section, parent=parent, root_id=root_id,
                       depth=depth, author=author, body=body, official=bool(official))
     db.session.add(comment)
-    _touch(consultation.id, +1)
     db.session.flush()
+    _touch(comment, +1)
     if official:
-        record(author, "comment.official_statement", comment, consultation.region)
-    events.notify("comment_created", consultation.region, comment=comment, consultation=consultation)
-    url = notifications.link("consultations.show", consultation_id=consultation.id, _anchor=f"beitrag-{comment.id}")
+        record(author, "comment.official_statement", comment, region)
+    events.notify("comment_created", region, comment=comment,
+                  consultation=subject if kind.type == "consultation" else None, subject=subject)
+    url = kind.link(subject.id, comment.id)
     if answered is not None and answered.author_id not in (None, author.id):
         notifications.emit("comment_replied", [answered.author_id], {"actor": author.pseudonym,
-                           "title": consultation.title}, url, comment.id, actor=author)
+                           "title": subject.title}, url, comment.id, actor=author)
     if official:
-        notifications.emit("official_statement", notifications.followers(("consultation", consultation.id)),
-                           {"title": consultation.title}, url, comment.id, actor=author,
-                           exclude=[answered.author_id] if answered is not None else ())  # told of the reply
-    notifications.follow_automatically(author, "consultation", consultation)
+        told = [answered.author_id] if answered is not None else ()  # they were told of the reply
+        notifications.emit("official_statement", kind.audience(subject), {"title": subject.title}, url, comment.id,
+                           actor=author, exclude=told)
+    kind.follow_automatically(author, subject)
     return comment
 
 
 def get_comment(comment_id):
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or not comment.consultation.published:
-        raise NotFound(_("Diesen Beitrag gibt es nicht."))
-    return comment
+    """A comment of a public discussion (a published consultation, a published proposal); NotFound otherwise."""
+    comment = db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
+    if comment is not None:
+        kind, subject = of_comment(comment)
+        if kind.is_public(subject):
+            return comment
+    raise NotFound(_("Diesen Beitrag gibt es nicht."))
 
 
 def can_edit(user, comment, now=None):
@@ -143,14 +169,14 @@ def edit_comment(user, comment, body):
                          "gelöscht oder bearbeitet werden; der Text bleibt für die Moderation erhalten."))
     if comment.status != "visible":
         raise Conflict(_("Gelöschte Beiträge können nicht bearbeitet werden."))
-    _require_open(comment.consultation)
+    _require_open(comment)
     if not can_edit(user, comment):
         raise Conflict(_("Beiträge können nur %(n)d Minuten lang nach dem Schreiben bearbeitet werden.",
                          n=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"]))
     comment.body = _check_body(body)
-    _check_with_plugins(comment.body, comment.consultation, user)
+    _check_with_plugins(comment.body, comment.subject, user)
     comment.edited_at = utcnow()
-    _touch(comment.consultation_id)
+    _touch(comment)
     db.session.flush()
     return comment
 
@@ -176,7 +202,7 @@ def delete_comment(user, comment):
     check_deletable(user, comment)
     comment.status = "deleted"
     comment.body = ""
-    _touch(comment.consultation_id, -1)
+    _touch(comment, -1)
     db.session.flush()
     return comment
 
@@ -193,39 +219,41 @@ def erase_texts_of(user):
     for comment in visible:
         comment.status = "deleted"
         comment.body = ""
-    for consultation_id, count in Counter(comment.consultation_id for comment in visible).items():
-        _touch(consultation_id, -count)
+    for (kind, subject_id), count in Counter(
+            (comment.subject_type, comment.subject_id) for comment in visible).items():
+        SUBJECTS[kind].touch(subject_id, -count)
     db.session.flush()
     return len(visible)
 
 
 def hide_comment(actor, comment, reason):
-    require_moderator(actor, comment.consultation.region)
+    kind, subject = of_comment(comment)
+    region = kind.region(subject)
+    require_moderator(actor, region)
     reason = _check_reason(reason)
     if comment.status == "deleted":
         raise Conflict(_("Dieser Beitrag wurde bereits gelöscht."))
     comment.status = "hidden"
     comment.moderation_reason = reason
-    _touch(comment.consultation_id)
+    _touch(comment)
     db.session.flush()
-    record(actor, "comment.hidden", comment, comment.consultation.region, reason=reason)
+    record(actor, "comment.hidden", comment, region, reason=reason)
     if comment.author_id is not None:
-        notifications.emit("comment_hidden", [comment.author_id], {"title": comment.consultation.title,
-                           "reason": reason}, notifications.link("consultations.show",
-                           consultation_id=comment.consultation_id, _anchor=f"beitrag-{comment.id}"),
-                           f"{comment.id}:{utcnow().isoformat()}", actor=actor)
+        notifications.emit("comment_hidden", [comment.author_id], {"title": subject.title, "reason": reason},
+                           kind.link(subject.id, comment.id), f"{comment.id}:{utcnow().isoformat()}", actor=actor)
     return comment
 
 
 def restore_comment(actor, comment):
-    require_moderator(actor, comment.consultation.region)
+    region = region_of(comment)
+    require_moderator(actor, region)
     if comment.status != "hidden":
         raise Conflict(_("Nur ausgeblendete Beiträge können wiederhergestellt werden."))
     comment.status = "visible"
     comment.moderation_reason = None
-    _touch(comment.consultation_id)
+    _touch(comment)
     db.session.flush()
-    record(actor, "comment.restored", comment, comment.consultation.region)
+    record(actor, "comment.restored", comment, region)
     return comment
 
 
@@ -233,8 +261,8 @@ def _check_votable(user, comment):
     require_login(user)
     if comment.status != "visible":
         raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht bewertet werden."))
-    _require_open(comment.consultation)
-    require_confirmed(user, comment.consultation.region, "vote")
+    _require_open(comment)
+    require_confirmed(user, region_of(comment), "vote")
     if comment.author_id == user.id:
         raise NotAllowed(_("Eigene Beiträge können Sie nicht bewerten."))
 
@@ -261,7 +289,7 @@ def _refresh_counts(comment):
         .where(CommentVote.comment_id == comment.id)).one()
     if (comment.upvotes, comment.downvotes) != (up, down):
         comment.upvotes, comment.downvotes, comment.score = up, down, up - down
-        _touch(comment.consultation_id)
+        _touch(comment)
     db.session.flush()
 
 
@@ -306,7 +334,8 @@ def toggle_vote(user, comment, value):
 
 def report_comment(user, comment, reason):
     require_login(user)
-    require_confirmed(user, comment.consultation.region, "report")
+    region = region_of(comment)
+    require_confirmed(user, region, "report")
     reason = _check_reason(reason)
     if comment.status != "visible":
         raise Conflict(_("Ausgeblendete oder gelöschte Beiträge können nicht gemeldet werden."))
@@ -318,8 +347,8 @@ def report_comment(user, comment, reason):
         raise Conflict(_("Sie haben diesen Beitrag bereits gemeldet."))
     report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason)
     report = store_once(report, _("Sie haben diesen Beitrag bereits gemeldet."))
-    notifications.emit("report_created", notifications.moderators_of(comment.consultation.region),
-                       {"title": comment.consultation.title, "reason": reason},
+    notifications.emit("report_created", notifications.moderators_of(region),
+                       {"title": comment.subject.title, "reason": reason},
                        notifications.link("comments.report_queue"), report.id, actor=user)
     return report
 
@@ -327,18 +356,28 @@ def report_comment(user, comment, reason):
 def open_reports_query(actor):
     """Unresolved reports in the regions the actor moderates, oldest first."""
     query = (select(CommentReport).join(Comment, CommentReport.comment_id == Comment.id)
-             .join(Consultation, Comment.consultation_id == Consultation.id)
              .where(CommentReport.resolved_at.is_(None))
              .order_by(CommentReport.created_at, CommentReport.id))
     if actor.role != "admin":
-        query = query.where(Consultation.region_id.in_([r.id for r in actor.moderated_regions]))
+        query = query.where(comment_region_id().in_([r.id for r in actor.moderated_regions]))
     return query
+
+
+def comment_region_id():
+    """The region of a comment (``Comment``) as an SQL expression, for either subject."""
+    consultation_region = (select(Consultation.region_id).where(Consultation.id == Comment.consultation_id)
+                           .scalar_subquery())
+    proposal_region = (select(ProposalCollection.region_id)
+                       .join(Proposal, Proposal.collection_id == ProposalCollection.id)
+                       .where(Proposal.id == Comment.proposal_id).scalar_subquery())
+    return func.coalesce(consultation_region, proposal_region)
 
 
 def resolve_report(actor, report, action, reason=None):
     """Close a report: dismiss it, or hide the comment. Every open report on the comment is closed."""
     comment = report.comment
-    require_moderator(actor, comment.consultation.region)
+    region = region_of(comment)
+    require_moderator(actor, region)
     if action not in ("dismiss", "hide"):
         raise Invalid(_("Unbekannte Aktion."), {"action": [_("Erlaubt: dismiss, hide.")]})
     if report.resolved_at is not None:
@@ -351,14 +390,14 @@ def resolve_report(actor, report, action, reason=None):
                        .values(resolved_at=utcnow(), resolved_by_id=actor.id, resolution=resolution))
     db.session.flush()
     db.session.refresh(report)
-    record(actor, "report.resolved", report, comment.consultation.region, resolution=resolution,
+    record(actor, "report.resolved", report, region, resolution=resolution,
            comment_id=comment.id)
     return report
 
 
-def list_threads(consultation, sort="newest", page=1, per_page=20):
-    """One page of top-level comments with all their replies, in three queries."""
-    top_level = (Comment.consultation_id == consultation.id, Comment.root_id.is_(None))
+def list_threads(subject, sort="newest", page=1, per_page=20):
+    """One page of top-level comments on the subject with all their replies, in three queries."""
+    top_level = (kind_of(subject).column == subject.id, Comment.root_id.is_(None))
     total = db.session.scalar(select(func.count(Comment.id)).where(*top_level))
     order = ((Comment.score.desc(), Comment.created_at.desc(), Comment.id.desc()) if sort == "top"
              else (Comment.created_at.desc(), Comment.id.desc()))

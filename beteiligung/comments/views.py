@@ -10,15 +10,29 @@ from ..forms import form_errors, page_arg, show_error
 from ..ids import parse_id
 from ..pagination import paginate
 from ..policy import require_login, require_moderator
+from ..proposals.services import get_proposal
 from . import services
 from .forms import ActionForm, CommentForm, DeleteCommentForm, EditCommentForm, ReasonForm, ResolveReportForm
 from .models import Comment, CommentReport
+from .subjects import SUBJECTS, kind_of
 
 bp = Blueprint("comments", __name__)
 
 
+@bp.app_context_processor
+def comment_helpers():
+    return {"comment_action": comment_action}
+
+
+def comment_action(subject):
+    """Where the comment form of a consultation's or a proposal's page is sent."""
+    kind = kind_of(subject)
+    return url_for(kind.create_endpoint, **kind.url_values(subject.id))
+
+
 def _comment_url(comment):
-    return url_for("consultations.show", consultation_id=comment.consultation_id) + f"#beitrag-{comment.id}"
+    kind = SUBJECTS[comment.subject_type]
+    return url_for(kind.endpoint, **kind.url_values(comment.subject_id)) + f"#beitrag-{comment.id}"
 
 
 def _int_or_none(value, field):
@@ -33,9 +47,20 @@ def _int_or_none(value, field):
 @bp.route("/beteiligungen/<int:consultation_id>/beitraege", methods=["POST"])
 @login_required
 def create(consultation_id):
-    consultation = get_consultation(current_user, consultation_id)
+    return _create(get_consultation(current_user, consultation_id))
+
+
+@bp.route("/vorschlaege/<int:proposal_id>/beitraege", methods=["POST"])
+@login_required
+def create_on_proposal(proposal_id):
+    return _create(get_proposal(current_user, proposal_id))
+
+
+def _create(subject):
+    """A comment from the form on a consultation's or a proposal's page."""
+    kind = kind_of(subject)
     form = CommentForm()
-    back = url_for("consultations.show", consultation_id=consultation.id)
+    back = url_for(kind.endpoint, **kind.url_values(subject.id))
     if not form.validate_on_submit():
         flash(form_errors(form) or _("Bitte prüfen Sie Ihre Eingabe."), "error")
         return redirect(back + "#beitrag-schreiben", code=303)
@@ -45,7 +70,7 @@ def create(consultation_id):
     section = db.session.get(Section, section_id) if section_id else None
     if parent_id and parent is None or section_id and section is None:
         raise Invalid(_("Der Beitrag oder Abschnitt, auf den Sie sich beziehen, existiert nicht."))
-    comment = services.create_comment(current_user, consultation, form.body.data, parent=parent, section=section,
+    comment = services.create_comment(current_user, subject, form.body.data, parent=parent, section=section,
                                       official=form.official.data)
     db.session.commit()
     flash(_("Vielen Dank! Ihr Beitrag ist veröffentlicht."), "success")
@@ -129,7 +154,7 @@ def report(comment_id):
 @login_required
 def hide(comment_id):
     comment = services.get_comment(comment_id)
-    require_moderator(current_user, comment.consultation.region)
+    require_moderator(current_user, services.region_of(comment))
     form = ReasonForm()
     status = 200
     if form.validate_on_submit():

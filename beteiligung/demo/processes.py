@@ -106,6 +106,7 @@ def _load_collection(process, region, moderator, data, citizens):
                                                      item.get("category"), item.get("place"))
         for key in item.get("supporters", []):
             proposal_services.support(citizens[key], proposal)
+        _comment(proposal, item.get("comments", []), citizens, moderator, now - timedelta(days=item["days"]))
         if item.get("status", ProposalStatus.SUBMITTED) != ProposalStatus.SUBMITTED:
             proposal_services.set_status(moderator, proposal, item["status"], item.get("answer", ""))
             proposal.answered_at = now - timedelta(days=item["days"] // 2, hours=3)
@@ -114,6 +115,18 @@ def _load_collection(process, region, moderator, data, citizens):
     services.attach_instrument(moderator, phase, "proposal_collection", collection.id, follows_phase_dates=False)
     db.session.flush()
     return True
+
+
+def _comment(proposal, items, citizens, moderator, since, parent=None):
+    """The proposal's discussion, written through the comments' service (as on the page), dated after ``since``."""
+    from ..comments.services import create_comment
+
+    for number, item in enumerate(items, start=1):
+        official = bool(item.get("moderator"))
+        comment = create_comment(moderator if official else citizens[item["author"]], proposal, item["body"],
+                                 parent=parent, official=official)
+        comment.created_at = since + timedelta(hours=6 * number + (3 if parent is not None else 0))
+        _comment(proposal, item.get("replies", []), citizens, moderator, comment.created_at, comment)
 
 
 def _link_proposals(process, region, moderator, items):

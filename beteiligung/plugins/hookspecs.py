@@ -23,14 +23,15 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec
-def comment_created(comment, consultation, region):
+def comment_created(comment, consultation, region, subject):
     """A comment (or reply) was stored, from the page form or the API.
 
     Runs in the request's transaction, in the plugin's own savepoint; may write.
 
     :param comment: the new ``Comment`` (already has an id)
-    :param consultation: its ``Consultation``
-    :param region: the consultation's ``Region``
+    :param consultation: its ``Consultation``; ``None`` for a comment on a proposal
+    :param region: the ``Region`` of what is commented on
+    :param subject: what is commented on: the ``Consultation`` or the ``Proposal`` (plugin API 1.3)
     :return: ignored
     """
 
@@ -74,13 +75,14 @@ def poll_closed(poll, region):
 
 
 @hookspec
-def comment_validators(body, consultation, author, region):
-    """Check a comment before it is stored; fires for new and edited comments.
+def comment_validators(body, consultation, author, region, subject):
+    """Check a comment before it is stored; fires for new and edited comments, on consultations and proposals.
 
     Runs in the request's transaction, in a savepoint; read only.
 
     :param body: the cleaned text
-    :param consultation: the ``Consultation`` commented on
+    :param consultation: the ``Consultation`` commented on; ``None`` for a comment on a proposal
+    :param subject: what is commented on: the ``Consultation`` or the ``Proposal`` (plugin API 1.3)
     :param author: the ``User`` writing (for an edit: the comment's author)
     :return: ``None`` to accept, or a message (German, addressed to the author) to refuse the
         comment; the first refusal wins and is shown to the author as a 422 / form message.

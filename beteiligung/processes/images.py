@@ -1,5 +1,6 @@
-"""A process's header image: checked by its content (not its name), re-encoded without metadata, stored
-under ``instance/uploads/processes/`` (the same path on shared storage in production).
+"""Uploaded images (a process's header image, a proposal's image): checked by their content (not their
+name), re-encoded without metadata, stored under ``instance/uploads/<kind>/`` (``processes``,
+``proposals``; the same path on shared storage in production).
 
 Refused with a clear message: what is no JPEG, PNG or WebP image, a file over PROCESS_IMAGE_MAX_BYTES,
 and an image over PROCESS_IMAGE_MAX_PIXELS (a decompression bomb: a small file that unpacks into
@@ -26,12 +27,21 @@ FORMATS = {"JPEG": ("jpg", "JPEG", ("RGB", "L")), "PNG": ("png", "PNG", ("RGB", 
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-def max_bytes():
-    return int(current_app.config.get("PROCESS_IMAGE_MAX_BYTES", MAX_BYTES))
+#: the kinds of upload (their folder's name) and the prefix of their settings
+SETTINGS = {"processes": "PROCESS_IMAGE", "proposals": "PROPOSAL_IMAGE"}
 
 
-def uploads_folder():
-    return os.path.join(current_app.instance_path, "uploads", "processes")
+def max_bytes(kind="processes"):
+    """The largest upload of a kind (PROCESS_IMAGE_MAX_BYTES, PROPOSAL_IMAGE_MAX_BYTES)."""
+    return int(current_app.config.get(f"{SETTINGS[kind]}_MAX_BYTES", MAX_BYTES))
+
+
+def max_pixels(kind="processes"):
+    return int(current_app.config.get(f"{SETTINGS[kind]}_MAX_PIXELS", MAX_PIXELS))
+
+
+def uploads_folder(kind="processes"):
+    return os.path.join(current_app.instance_path, "uploads", kind)
 
 
 def _refuse(message):
@@ -76,10 +86,31 @@ def reencode(data, limit_bytes, limit_pixels):
                         "WebP hoch.")) from None
 
 
-def write(folder, process_id, data, extension):
+def checked(data, alt, alt_max, limit_bytes, limit_pixels, alt_field="alt"):
+    """((bytes, extension, width, height), alt) of an upload with its description, or Invalid naming every
+    problem at once (fields ``image`` and ``alt_field``): the image's as in :func:`reencode`, an alt text
+    outside 3 to ``alt_max`` characters."""
+    from ..markup import clean_text
+
+    alt = clean_text(alt or "").strip()
+    errors = {}
+    if not 3 <= len(alt) <= alt_max:
+        errors[alt_field] = [_("Bitte beschreiben Sie das Bild in 3 bis %(n)d Zeichen (für Menschen, die es nicht "
+                               "sehen).", n=alt_max)]
+    encoded = None
+    try:
+        encoded = reencode(data, limit_bytes, limit_pixels)
+    except Invalid as error:
+        errors.update(error.fields)
+    if errors:
+        raise Invalid(_("Bitte prüfen Sie die markierten Angaben."), errors)
+    return encoded, alt
+
+
+def write(folder, owner_id, data, extension, prefix="prozess"):
     """Store the re-encoded image under a new name (old names stay valid until removed): the name."""
     os.makedirs(folder, exist_ok=True)
-    name = f"prozess-{process_id}-{secrets.token_hex(8)}.{extension}"
+    name = f"{prefix}-{owner_id}-{secrets.token_hex(8)}.{extension}"
     with open(os.path.join(folder, name), "wb") as f:
         f.write(data)
     return name

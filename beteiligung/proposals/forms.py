@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -8,6 +9,7 @@ from .models import (
     BODY_MAX,
     BODY_MIN,
     DESCRIPTION_MAX,
+    IMAGE_ALT_MAX,
     PLACE_MAX,
     REASON_MAX,
     REASON_MIN,
@@ -34,6 +36,9 @@ class ProposalForm(FlaskForm):
         DataRequired(_l("Bitte beschreiben Sie Ihren Vorschlag.")), Length(min=BODY_MIN, max=BODY_MAX)])
     category = SelectField(_l("Kategorie (optional)"), validators=[Optional()])
     place = StringField(_l("Ort (optional)"), validators=[Optional(), Length(max=PLACE_MAX)])
+    image = FileField(_l("Bild (optional; JPEG, PNG oder WebP)"))
+    image_alt = StringField(_l("Bildbeschreibung (nötig, wenn Sie ein Bild hochladen)"),
+                            validators=[Optional(), Length(max=IMAGE_ALT_MAX)])
 
 
 class HideForm(FlaskForm):

@@ -26,6 +26,8 @@ CATEGORIES_MAX = 30
 PLACE_MAX = 200
 REASON_MIN, REASON_MAX = 3, 1000
 ANSWER_MAX = 10_000
+IMAGE_NAME_MAX = 200
+IMAGE_ALT_MAX = 300
 
 
 class ProposalState(StrEnum):
@@ -88,6 +90,7 @@ class Proposal(db.Model):
         one_of("status", ProposalStatus),
         Index("ix_proposals_collection_state_created", "collection_id", "state", "created_at"),
         Index("ix_proposals_collection_state_supports", "collection_id", "state", "support_count"),
+        Index("ix_proposals_collection_state_comments", "collection_id", "state", "comment_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +110,14 @@ class Proposal(db.Model):
     answer_html: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[object | None] = mapped_column(db.DateTime)
     support_count: Mapped[int] = mapped_column(default=0)
+    # Comments not deleted by their authors (visible and hidden), kept by beteiligung.comments in the same
+    # transaction as every change, as a consultation's comment_count.
+    comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An optional image (beteiligung.images: checked, re-encoded) with its required alt text.
+    image: Mapped[str | None] = mapped_column(String(IMAGE_NAME_MAX))
+    image_alt: Mapped[str | None] = mapped_column(String(IMAGE_ALT_MAX))
+    image_width: Mapped[int | None] = mapped_column()
+    image_height: Mapped[int | None] = mapped_column()
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     updated_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
 

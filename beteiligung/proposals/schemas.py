@@ -33,9 +33,13 @@ def proposal_to_json(proposal, supported=None, with_body=True):
         "state": proposal.state,
         "status": proposal.status,
         "support_count": proposal.support_count,
+        "comment_count": proposal.comment_count,
         "author": proposal.author.pseudonym if proposal.author is not None else None,
         "created_at": isoformat(proposal.created_at),
         "url": url_for("proposals.show", proposal_id=proposal.id, _external=True),
+        "image": {"url": url_for("proposals.image", proposal_id=proposal.id, name=proposal.image, _external=True),
+                  "alt": proposal.image_alt, "width": proposal.image_width, "height": proposal.image_height}
+                 if proposal.image else None,
     }
     if supported is not None:
         data["supported"] = supported

@@ -18,6 +18,7 @@ from ..markup import clean_text, render_markdown
 from ..notifications import services as notifications
 from ..pagination import paginate
 from ..policy import can_moderate, is_authenticated, require_confirmed, require_login, require_moderator
+from ..processes import images
 from ..timeutil import utcnow
 from .labels import STATUS_LABELS
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     CATEGORIES_MAX,
     CATEGORY_MAX,
     DESCRIPTION_MAX,
+    IMAGE_ALT_MAX,
     PLACE_MAX,
     REASON_MAX,
     REASON_MIN,
@@ -39,7 +41,7 @@ from .models import (
     ProposalSupport,
 )
 
-SORTS = ("newest", "supported", "random")
+SORTS = ("newest", "supported", "commented", "random")
 #: statuses that need the moderation's answer
 ANSWER_REQUIRED = (ProposalStatus.REJECTED,)
 RANDOM_MODULUS = 4294967311  # a prime above 2**32: a stable shuffle of the ids per seed, computed in SQL
@@ -159,8 +161,17 @@ def get_proposal(viewer, proposal_id):
     return proposal
 
 
-def _validate_proposal(collection, title, body, category, place):
+def _validate_proposal(collection, title, body, category, place, image=None):
+    """The cleaned values, and the checked image ``((bytes, extension, width, height), alt)`` or None; Invalid
+    with every field's problem at once."""
     errors = {}
+    checked = None
+    if image is not None:
+        try:
+            checked = images.checked(image[0], image[1], IMAGE_ALT_MAX, images.max_bytes("proposals"),
+                                     images.max_pixels("proposals"), alt_field="image_alt")
+        except Invalid as error:
+            errors.update(error.fields)
     title = " ".join(clean_text(title).split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         errors["title"] = [_("Der Titel muss %(min)d bis %(max)d Zeichen lang sein.", min=TITLE_MIN, max=TITLE_MAX)]
@@ -175,22 +186,31 @@ def _validate_proposal(collection, title, body, category, place):
         errors["place"] = [_("Höchstens %(n)d Zeichen.", n=PLACE_MAX)]
     if errors:
         raise Invalid(_check(), errors)
-    return title, body, category, place
+    return title, body, category, place, checked
 
 
-def submit_proposal(user, collection, title, body, category=None, place=None):
-    """A confirmed account submits a proposal to an open collection; pre-moderated: it waits for release."""
+def submit_proposal(user, collection, title, body, category=None, place=None, image=None):
+    """A confirmed account submits a proposal to an open collection; pre-moderated: it waits for release.
+
+    ``image``: ``(bytes of the upload, alt text)`` or None. The image is checked with the other fields,
+    re-encoded and stored under ``instance/uploads/proposals/``; a refused image stores nothing."""
     require_login(user)
     require_confirmed(user, collection.region, "proposal")
     if collection.status != ConsultationStatus.OPEN:
         raise Conflict(_("Diese Vorschlagssammlung nimmt gerade keine Vorschläge an."))
-    title, body, category, place = _validate_proposal(collection, title, body, category, place)
+    title, body, category, place, checked = _validate_proposal(collection, title, body, category, place, image)
     state = ProposalState.PENDING if collection.premoderated else ProposalState.PUBLISHED
     proposal = Proposal(collection_id=collection.id, author_id=user.id, title=title, body=body,
                         body_html=render_markdown(body), category=category, place=place, state=state.value,
                         status=ProposalStatus.SUBMITTED.value)
     db.session.add(proposal)
     db.session.flush()
+    if checked is not None:
+        (encoded, extension, width, height), alt = checked
+        proposal.image = images.write(images.uploads_folder("proposals"), proposal.id, encoded, extension,
+                                      prefix="vorschlag")
+        proposal.image_alt, proposal.image_width, proposal.image_height = alt, width, height
+        db.session.flush()
     if state == ProposalState.PENDING:
         notifications.emit("proposal_submitted", notifications.moderators_of(collection.region),
                            {"title": collection.title}, notifications.link("proposals.moderate",
@@ -386,6 +406,19 @@ def merge_proposal(actor, duplicate, target):
     return target
 
 
+def remove_image(actor, proposal):
+    """The moderation takes a proposal's image away (the text stays); returns the file's name, for the caller to
+    remove after the commit, or None when there was none."""
+    _moderated(actor, proposal)
+    previous = proposal.image
+    if previous is not None:
+        proposal.image = proposal.image_alt = None
+        proposal.image_width = proposal.image_height = None
+        db.session.flush()
+        record(actor, "proposal.image_removed", proposal, proposal.collection.region, title=proposal.title)
+    return previous
+
+
 def status_label(status):
     return str(STATUS_LABELS.get(status, status))
 
@@ -443,6 +476,8 @@ def proposal_query(viewer, collection=None, sort="newest", category=None, status
         query = query.where(Proposal.status == status)
     if sort == "supported":
         return query.order_by(Proposal.support_count.desc(), Proposal.id.desc())
+    if sort == "commented":
+        return query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
     if sort == "random":
         seed = int(seed) % SEED_LIMIT  # keeps every product below 2**53 (64-bit integers in both databases)
         hashed = (cast(Proposal.id, BigInteger) * RANDOM_FACTOR + seed) % RANDOM_MODULUS

@@ -3,16 +3,20 @@ status, official answer), and the moderators' pages."""
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import CombinedMultiDict
 
+from ..comments import services as comments
+from ..comments.forms import ActionForm
 from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..forms import form_errors, page_arg, show_error
 from ..ids import parse_id
 from ..pagination import paginate
 from ..policy import can_moderate, needs_confirmation
+from ..processes import images
 from ..regions.services import get_region_by_slug
 from ..timeutil import to_local, to_utc, utcnow
 from . import services
@@ -25,6 +29,13 @@ bp = Blueprint("proposals", __name__)
 #: the cookie that keeps a visitor's random order stable (a number; never stored on the server)
 SEED_COOKIE = "vorschlaege_reihenfolge"
 SEED_MAX = 2**20 - 1
+
+
+@bp.url_value_preprocessor
+def image_upload_limit(endpoint, values):
+    """A proposal may come with an image: the submission's body limit is raised before anything reads it."""
+    if endpoint == "proposals.submit":
+        request.max_content_length = images.max_bytes("proposals") + 256 * 1024
 
 
 @bp.app_context_processor
@@ -84,7 +95,8 @@ def _render_collection(collection, form, status=200):
         status=state_filter, sorts=SORT_LABELS, statuses=STATUS_LABELS,
         supported=services.supported_ids(current_user, [p.id for p in page.items]),
         moderator=can_moderate(current_user, collection.region),
-        must_confirm=needs_confirmation(current_user, collection.region, "proposal")), status))
+        must_confirm=needs_confirmation(current_user, collection.region, "proposal"),
+        image_limit=f"{images.max_bytes('proposals') / 1024 / 1024:g}"), status))
     if new_seed:
         response.set_cookie(SEED_COOKIE, str(seed), max_age=30 * 24 * 3600, httponly=True, samesite="Lax")
     return response
@@ -100,14 +112,17 @@ def collection(collection_id):
 @login_required
 def submit(collection_id):
     collection = services.get_collection(current_user, collection_id)
-    form = _proposal_form(collection, request.form)
+    form = _proposal_form(collection, CombinedMultiDict((request.files, request.form)))
     if not form.validate_on_submit():
         db.session.rollback()
         flash(_("Bitte prüfen Sie die markierten Angaben."), "error")
         return _render_collection(collection, form, 422)
+    upload = form.image.data
+    data = upload.read(images.max_bytes("proposals") + 1) if upload else b""
+    image = (data, form.image_alt.data) if data or (form.image_alt.data or "").strip() else None
     try:
         proposal = services.submit_proposal(current_user, collection, form.title.data, form.body.data,
-                                            form.category.data or None, form.place.data or None)
+                                            form.category.data or None, form.place.data or None, image)
         db.session.commit()
     except DomainError as error:
         if error.status not in (409, 422):
@@ -118,6 +133,34 @@ def submit(collection_id):
               "success")
     else:
         flash(_("Danke! Ihr Vorschlag ist veröffentlicht."), "success")
+    return redirect(url_for(".show", proposal_id=proposal.id), code=303)
+
+
+@bp.route("/vorschlaege/<int:proposal_id>/bild/<name>")
+def image(proposal_id, name):
+    """A proposal's image, to those who may see the proposal (a hidden proposal's image leaks nowhere)."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    if not proposal.image or name != proposal.image:
+        abort(404)
+    extension = name.rsplit(".", 1)[-1]
+    # A new image gets a new name: the file behind a name never changes. Private: hiding must take effect.
+    response = send_from_directory(images.uploads_folder("proposals"), name,
+                                   mimetype=images.MEDIA_TYPES.get(extension), max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+@bp.route("/vorschlaege/<int:proposal_id>/bild/entfernen", methods=["POST"])
+@login_required
+def remove_image(proposal_id):
+    proposal = services.get_proposal(current_user, proposal_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    previous = services.remove_image(current_user, proposal)
+    db.session.commit()
+    images.remove(images.uploads_folder("proposals"), previous)
+    flash(_("Das Bild wurde entfernt."), "success")
     return redirect(url_for(".show", proposal_id=proposal.id), code=303)
 
 
@@ -135,7 +178,19 @@ def show(proposal_id):
     return render_template("proposals/show.html", proposal=proposal, collection=proposal.collection,
                            moderator=moderator, supports=bool(services.supported_ids(current_user, [proposal.id])),
                            must_confirm=needs_confirmation(current_user, proposal.collection.region, "support"),
-                           status_form=status_form, merge_form=merge_form, hide_form=hide_form)
+                           status_form=status_form, merge_form=merge_form, hide_form=hide_form,
+                           **_discussion(proposal))
+
+
+def _discussion(proposal):
+    """The proposal's comments, as a consultation's: only a public proposal has a discussion."""
+    if not comments.is_public(proposal):
+        return {"threads": None}
+    sort = request.args.get("sort") if request.args.get("sort") in comments.SORTS else "newest"
+    threads = comments.list_threads(proposal, sort, page_arg(), current_app.config["COMMENTS_PER_PAGE"])
+    ids = comments.thread_ids(threads.items)
+    return {"threads": threads, "comment_sort": sort, "comments_open": comments.is_open(proposal),
+            "my_votes": comments.votes_of(current_user, ids), "my_reports": comments.reports_of(current_user, ids)}
 
 
 @bp.route("/vorschlaege/<int:proposal_id>/unterstuetzen", methods=["POST"])

@@ -247,17 +247,7 @@ def set_header_image(actor, process, data, alt, folder, limit_bytes=images.MAX_B
     """Check, re-encode and store a header image with its (required) alt text; returns the name of the
     file it replaces (for the caller to remove after the commit), or None."""
     require_moderator(actor, process.region)
-    alt = clean_text(alt or "").strip()
-    errors = {}
-    if not 3 <= len(alt) <= IMAGE_ALT_MAX:
-        errors["alt"] = [_("Bitte beschreiben Sie das Bild in 3 bis %(n)d Zeichen (für Menschen, die es nicht "
-                           "sehen).", n=IMAGE_ALT_MAX)]
-    try:
-        encoded, extension, width, height = images.reencode(data, limit_bytes, limit_pixels)
-    except Invalid as error:
-        errors.update(error.fields)
-    if errors:
-        raise Invalid(_check(), errors)
+    (encoded, extension, width, height), alt = images.checked(data, alt, IMAGE_ALT_MAX, limit_bytes, limit_pixels)
     previous = process.header_image
     process.header_image = images.write(folder, process.id, encoded, extension)
     process.header_image_alt, process.header_image_width, process.header_image_height = alt, width, height
