@@ -391,6 +391,24 @@ def test_lists_sort_and_filter(db, make_proposal, create_user, collection):
     assert len(orders) > 1  # another visitor, another order
 
 
+@pytest.mark.parametrize("seed", [0, 7, 2**20 - 1, 2**40])
+def test_the_random_order_is_no_evenly_spaced_run_of_submissions(db, seed):
+    """A linear key (a·id + b mod p) orders the ids so that neighbours differ by at most three distinct steps
+    (three-gap theorem): the first page would be proposals evenly spread over the submission order."""
+    from itertools import pairwise
+
+    from sqlalchemy import literal, union_all
+
+    count = 400
+    numbers = union_all(*(select(literal(n).label("n")) for n in range(1, count + 1))).subquery()
+    order = db.session.scalars(select(numbers.c.n).order_by(services.random_key(numbers.c.n, seed),
+                                                            numbers.c.n)).all()
+    assert sorted(order) == list(range(1, count + 1))
+    steps = {later - earlier for earlier, later in pairwise(order)}
+    assert len(steps) > 50
+    assert abs(sum(order[:20]) / 20 - (count + 1) / 2) < count / 3  # the first page is no run from one end
+
+
 def test_the_random_order_is_stable_per_visitor_by_a_cookie_and_a_get_writes_nothing(db, client, make_proposal,
                                                                                       collection):
     for number in range(8):

@@ -44,7 +44,7 @@ from .models import (
 SORTS = ("newest", "supported", "commented", "random")
 #: statuses that need the moderation's answer
 ANSWER_REQUIRED = (ProposalStatus.REJECTED,)
-RANDOM_MODULUS = 4294967311  # a prime above 2**32: a stable shuffle of the ids per seed, computed in SQL
+RANDOM_MODULUS = 2147483647  # the prime 2**31 - 1: every product below stays under 2**62 (64-bit integers)
 RANDOM_FACTOR = 2654435761
 SEED_LIMIT = 2**20  # seeds are taken modulo this
 
@@ -479,11 +479,18 @@ def proposal_query(viewer, collection=None, sort="newest", category=None, status
     if sort == "commented":
         return query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
     if sort == "random":
-        seed = int(seed) % SEED_LIMIT  # keeps every product below 2**53 (64-bit integers in both databases)
-        hashed = (cast(Proposal.id, BigInteger) * RANDOM_FACTOR + seed) % RANDOM_MODULUS
-        shuffled = (hashed * (2 * seed + 1) + seed) % RANDOM_MODULUS
-        return query.order_by(shuffled, Proposal.id)
+        return query.order_by(random_key(Proposal.id, seed), Proposal.id)
     return query.order_by(Proposal.created_at.desc(), Proposal.id.desc())
+
+
+def random_key(id_column, seed):
+    """A visitor's stable shuffle of the ids, computed in SQL (SQLite and PostgreSQL alike): the same seed gives
+    the same order on every page. Two squarings modulo a prime mix the ids, so that an order is no arithmetic
+    progression of submission order (a linear key would show evenly spaced proposals: the three-gap theorem)."""
+    seed = int(seed) % SEED_LIMIT
+    key = (cast(id_column, BigInteger) * RANDOM_FACTOR + seed * 40503 + 12345) % RANDOM_MODULUS
+    key = (key * key + seed) % RANDOM_MODULUS
+    return (key * key + 2 * seed + 1) % RANDOM_MODULUS
 
 
 def list_proposals(viewer, collection, page, per_page, **filters):
