@@ -164,11 +164,18 @@ def test_a_new_kind_of_input_plugs_in_with_one_registration(app, db, moderator, 
 
 # --- pages --------------------------------------------------------------------------------------------
 
-def test_the_process_page_shows_the_measures_with_progress(client, measure, process):
+def test_the_process_page_shows_the_measures_with_progress(db, client, measure, process, moderator):
+    for title in ("Problemdefinition", "Umsetzung"):
+        processes.add_phase(moderator, process, title, "", None, None)
+    db.session.commit()
     html = text_of(client.get(f"/prozesse/{process.id}"))
     assert "Busverbindung verdichten" in html
     assert '<progress value="30" max="100"' in html and "30 % umgesetzt" in html
     assert "In Umsetzung" in html and "Maßnahme anlegen" not in html
+    # The last phase names the measures: they are what that phase holds.
+    timeline = html[html.index('<ol class="timeline">'):html.index('id="massnahmen"')]
+    last_phase = timeline[timeline.rindex('<li class="phase'):]
+    assert '<a href="#massnahmen">1 Maßnahme setzt um, was im Prozess entstanden ist</a>' in last_phase
 
 
 def test_the_measure_page_shows_links_and_log_without_the_author_to_the_public(db, client, auth, moderator, measure):

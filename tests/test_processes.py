@@ -533,7 +533,8 @@ def test_the_smart_city_template_creates_phases_and_drafts(client, auth, db, mod
     rows = services.phases_of(process)
     assert all(instruments for _phase, instruments in rows)
     kinds = [[instrument.kind for instrument in instruments] for _phase, instruments in rows]
-    assert kinds == [["poll"], ["poll"], ["consultation"], ["poll"], ["consultation"], ["poll"]]
+    assert kinds == [["poll"], ["poll"], ["consultation"], ["poll"], ["consultation", "proposal_collection"],
+                     ["poll"]]
     polls = db.session.scalars(select(Poll).order_by(Poll.id)).all()
     assert [poll.kind for poll in polls] == ["survey", "survey", "problem_definition", "survey"]
     assert all(poll.status == "draft" and poll.region_id == region.id for poll in polls)
@@ -543,6 +544,13 @@ def test_the_smart_city_template_creates_phases_and_drafts(client, auth, db, mod
     assert [s.title for s in consultations[0].sections][:1] == ["Leitbild"]
     assert len(audit_entries(db, "poll.create")) == 4 and len(audit_entries(db, "consultation.created")) == 2
     assert audit_entries(db, "process.created")[0].details["template"] == "smart_city"
+    # Project planning collects the citizens' project ideas: a draft collection with the fields of action.
+    from beteiligung.proposals.models import ProposalCollection
+
+    [collection] = db.session.scalars(select(ProposalCollection)).all()
+    assert (collection.title, collection.published, collection.region_id) == ("Ihre Projektideen", False, region.id)
+    assert "Mobilität" in collection.categories and collection.description_html
+    assert len(audit_entries(db, "proposal_collection.created")) == 1
 
 
 def test_the_citizen_journey_template(db, moderator, region):
@@ -550,7 +558,7 @@ def test_the_citizen_journey_template(db, moderator, region):
     db.session.commit()
     assert phase_titles(db, process) == ["Erfahrungen sammeln", "Auswertung", "Maßnahmen"]
     assert [[i.kind for i in instruments] for _p, instruments in services.phases_of(process)] == [
-        ["poll"], ["poll"], ["consultation"]]
+        ["poll"], ["poll"], ["consultation", "proposal_collection"]]
 
 
 def test_a_failing_template_leaves_nothing_behind(db, moderator, stranger, region):

@@ -93,7 +93,7 @@ def test_a_moderator_creates_a_process_from_a_template(api, db, world):
     body = response.get_json()
     assert (body["template"], body["published"], body["status"]) == ("citizen_journey", False, "upcoming")
     assert [p["title"] for p in body["phases"]] == ["Erfahrungen sammeln", "Auswertung", "Maßnahmen"]
-    assert [len(p["instruments"]) for p in body["phases"]] == [1, 1, 1]
+    assert [len(p["instruments"]) for p in body["phases"]] == [1, 1, 2]
     assert count(db, Poll) == 2 and count(db, Consultation) == 1
 
 

@@ -117,3 +117,27 @@ def test_a_malformed_plugin_instrument_kind_is_left_out_and_logged(app, caplog):
     with pytest.raises(PluginError):
         create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], PLUGIN_ENTRY_POINTS=[KIND_BROKEN],
                                     PLUGINS_STRICT=True))
+
+
+@pytest.mark.parametrize(("instrument", "accepted"), [
+    ({"kind": "proposal_collection", "title": "Ideen für die Schule", "body": "Was fehlt?",
+      "categories": ["Digitales", "Gebäude"], "premoderated": True}, True),
+    ({"kind": "proposal_collection", "body": "Ohne Titel"}, False),
+    ({"kind": "proposal_collection", "title": "Ideen", "categories": ["x" * 81]}, False),
+    ({"kind": "map", "title": "Eine Karte"}, False),
+])
+def test_templates_may_hold_proposal_collections(instrument, accepted):
+    from beteiligung.polls.registry import ContributionError
+    from beteiligung.processes.templates import check_process_templates
+
+    definition = {"key": "ideen", "title": "Ideen sammeln", "phases": [{"title": "Sammeln",
+                                                                        "instruments": [instrument]}]}
+    no_question_types = type("QuestionTypes", (), {"types": {}})()
+    if not accepted:
+        with pytest.raises(ContributionError):
+            check_process_templates("werkstatt", [definition], no_question_types, {})
+        return
+    [template] = check_process_templates("werkstatt", [definition], no_question_types, {}).values()
+    [checked] = template["phases"][0]["instruments"]
+    assert (checked["kind"], checked["categories"], checked["premoderated"]) == (
+        "proposal_collection", ["Digitales", "Gebäude"], True)

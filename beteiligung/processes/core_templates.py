@@ -71,7 +71,12 @@ SMART_CITY = {
                           "summary": "Die geplanten Projekte – was fehlt, was sollten wir anders machen?",
                           "body": "Jede Skizze nennt das Problem, das sie lösen soll, die Schritte und die "
                                   "Beteiligten.\n\n## Projekt 1\n\nProblem, Ziel, Schritte.\n\n## Projekt 2\n\n"
-                                  "Problem, Ziel, Schritte."}]},
+                                  "Problem, Ziel, Schritte."},
+                         {"kind": "proposal_collection",
+                          "title": "Ihre Projektideen",
+                          "body": "Welches Projekt würde eines der wichtigsten Probleme lösen? Schlagen Sie es vor und "
+                                  "unterstützen Sie die Ideen anderer. Die Verwaltung antwortet auf jeden Vorschlag.",
+                          "categories": FIELDS_OF_ACTION}]},
         {"title": "Umsetzung",
          "description": "Die Projekte werden umgesetzt. Hier berichten wir, wie weit sie sind.",
          "instruments": [{"kind": "poll", "poll": {
@@ -122,7 +127,11 @@ CITIZEN_JOURNEY = {
                           "title": "Maßnahmen aus der Citizen Journey",
                           "summary": "Was wir ändern wollen – kommentieren Sie die vorgeschlagenen Maßnahmen.",
                           "body": "Die Maßnahmen folgen aus der Auswertung.\n\n## Schnell umsetzbar\n\n"
-                                  "Kleine Verbesserungen.\n\n## Größere Vorhaben\n\nWas Zeit und Geld braucht."}]},
+                                  "Kleine Verbesserungen.\n\n## Größere Vorhaben\n\nWas Zeit und Geld braucht."},
+                         {"kind": "proposal_collection",
+                          "title": "Ihre Vorschläge für Maßnahmen",
+                          "body": "Was sollten wir ändern, damit Ihr Weg einfacher wird? Schlagen Sie Maßnahmen vor "
+                                  "und unterstützen Sie die Vorschläge anderer."}]},
     ],
 }
 

@@ -3,8 +3,9 @@ through the ``process_templates`` hook, checked once when the app starts.
 
 Keys: a core template has a plain key (``smart_city``); a plugin's is ``<plugin>:<key>`` and is offered
 only in regions where the plugin is enabled. Each phase of a template lists instrument drafts: a
-consultation (title, summary, body), a poll from a definition (the poll create body), or a poll from
-one of the same plugin's poll templates (``poll_template``).
+consultation (title, summary, body), a poll from a definition (the poll create body), a poll from
+one of the same plugin's poll templates (``poll_template``), or a proposal collection (title, body as
+its description, categories, premoderated).
 """
 
 import logging
@@ -14,11 +15,12 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from ..plugins.services import enabled_names
 from ..polls.registry import KEY, ContributionError, check_poll_templates
+from ..proposals.models import CATEGORIES_MAX, CATEGORY_MAX
 from .core_templates import CORE_TEMPLATES
 from .models import BODY_MAX, PHASE_DESCRIPTION_MAX, PHASES_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN
 
 log = logging.getLogger("beteiligung.plugins")
-INSTRUMENT_KINDS = ("consultation", "poll")
+INSTRUMENT_KINDS = ("consultation", "poll", "proposal_collection")
 INSTRUMENTS_PER_PHASE = 5
 
 
@@ -35,11 +37,17 @@ class InstrumentTemplateSchema(Schema):
     # poll: a definition (as a poll template, without key) or the key of the plugin's poll template
     poll = fields.Dict(keys=fields.String())
     poll_template = fields.String(validate=validate.Length(max=120))
+    # proposal collection (title and body as above)
+    categories = fields.List(fields.String(validate=validate.Length(min=1, max=CATEGORY_MAX)), load_default=list,
+                             validate=validate.Length(max=CATEGORIES_MAX))
+    premoderated = fields.Boolean(load_default=False)
 
     @validates_schema
     def one_source(self, data, **kwargs):
         if data["kind"] == "consultation" and not data.get("title"):
             raise ValidationError("Eine Beteiligung braucht einen Titel.", "title")
+        if data["kind"] == "proposal_collection" and not data.get("title"):
+            raise ValidationError("Eine Vorschlagssammlung braucht einen Titel.", "title")
         if data["kind"] == "poll" and ("poll" in data) == ("poll_template" in data):
             raise ValidationError("Eine Umfrage braucht entweder „poll“ oder „poll_template“.", "poll")
 

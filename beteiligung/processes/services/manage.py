@@ -11,6 +11,7 @@ from ...extensions import db
 from ...markup import clean_text, render_markdown
 from ...policy import require_moderator
 from ...polls.services import create_poll
+from ...proposals.services import create_collection
 from .. import images
 from ..models import (
     BODY_MAX,
@@ -85,6 +86,9 @@ def _apply_template(actor, process, template):
         for spec in definition["instruments"]:
             if spec["kind"] == "consultation":
                 target = create_consultation(actor, process.region, spec["title"], spec["summary"], spec["body"])
+            elif spec["kind"] == "proposal_collection":
+                target = create_collection(actor, process.region, spec["title"], spec["body"], spec["categories"],
+                                           premoderated=spec["premoderated"])
             elif "poll_template" in spec:
                 target = create_poll(actor, process.region, {"template": spec["poll_template"]})
             else:
