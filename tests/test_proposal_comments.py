@@ -374,3 +374,10 @@ def test_my_participation_and_the_data_export_name_proposal_comments(db, client,
     [exported] = data["comments"]
     assert (exported["proposal_id"], exported["proposal"], exported["body"]) == (
         proposal.id, "Mehr Bänke am Teich", "Mein Beitrag zum Vorschlag")
+
+
+def test_a_longest_comment_fits_the_proposal_apis_body_limit(app, db, api, proposal, neighbour):
+    body = "ü" * app.config["COMMENT_MAX_LENGTH"]  # 6 bytes each, JSON-escaped: above the default 16 KiB
+    response = api.post(f"/api/v1/proposals/{proposal.id}/comments", user=neighbour, json={"body": body})
+    assert response.status_code == 201, response.get_data(as_text=True)[:200]
+    assert count_of(db, proposal) == 1

@@ -97,6 +97,7 @@ DEFAULT_BODY_LIMIT = 16 * 1024
 BODY_LIMITS = {
     "api.create_comment": 64 * 1024,      # COMMENT_MAX_LENGTH characters, JSON-escaped
     "api.patch_comment": 64 * 1024,
+    "api.create_proposal_comment": 64 * 1024,
     "api.create_consultation": 1024 * 1024,
     "api.update_consultation": 1024 * 1024,
     "api.create_poll": 512 * 1024,        # 50 questions of 50 options
