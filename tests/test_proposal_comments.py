@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from api_support import error_of
+from proposal_fixtures import collection, make_collection, moderator, neighbour, region  # noqa: F401
 from sqlalchemy import select
 
 from beteiligung.comments import services as comments
@@ -16,37 +17,6 @@ from beteiligung.proposals import services as proposals
 from beteiligung.proposals.models import Proposal
 from beteiligung.testing.helpers import count_rows, fresh, text_of, writes_during
 from beteiligung.timeutil import utcnow
-
-
-@pytest.fixture
-def region(create_region):
-    return create_region(slug="bochum", name="Bochum")
-
-
-@pytest.fixture
-def moderator(create_user, region):
-    return create_user(role="moderator", regions=[region], pseudonym="Moderation Bochum")
-
-
-@pytest.fixture
-def neighbour(create_user):
-    return create_user(pseudonym="Nachbar Nils")
-
-
-@pytest.fixture
-def make_collection(db, moderator, region):
-    def make(title="Ideen für den Stadtpark", premoderated=False, published=True, opens_at=None, closes_at=None):
-        collection = proposals.create_collection(moderator, region, title, "Was fehlt im Park?", ("Grün",),
-                                                 premoderated, published, opens_at, closes_at)
-        db.session.commit()
-        return collection
-
-    return make
-
-
-@pytest.fixture
-def collection(make_collection):
-    return make_collection()
 
 
 @pytest.fixture

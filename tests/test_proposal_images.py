@@ -5,30 +5,13 @@ import io
 import os
 
 import pytest
+from proposal_fixtures import collection, make_collection, moderator, neighbour, region  # noqa: F401
 from sqlalchemy import select
 
 from beteiligung.errors import Invalid
 from beteiligung.proposals import services
 from beteiligung.proposals.models import Proposal
 from beteiligung.testing.helpers import audit_entries, count_rows, text_of
-
-
-@pytest.fixture
-def region(create_region):
-    return create_region(slug="bochum", name="Bochum")
-
-
-@pytest.fixture
-def moderator(create_user, region):
-    return create_user(role="moderator", regions=[region], pseudonym="Moderation Bochum")
-
-
-@pytest.fixture
-def collection(db, moderator, region):
-    collection = services.create_collection(moderator, region, "Ideen für den Stadtpark", "", ("Grün",),
-                                            published=True)
-    db.session.commit()
-    return collection
 
 
 def image_bytes(fmt="PNG", size=(64, 32), mode="RGB", **options):
@@ -134,7 +117,7 @@ def test_the_service_checks_image_and_fields_together(db, collection, citizen):
 
 
 def test_a_hidden_proposals_image_is_served_to_nobody_but_the_moderation(db, client, auth, collection, citizen,
-                                                                         moderator, neighbour_user):
+                                                                         moderator, neighbour):
     auth.login(citizen)
     assert submit(client, collection, image_bytes()).status_code == 303
     proposal = db.session.scalar(select(Proposal))
@@ -143,19 +126,19 @@ def test_a_hidden_proposals_image_is_served_to_nobody_but_the_moderation(db, cli
     db.session.commit()
     auth.logout()
     assert client.get(url).status_code == 404
-    auth.login(neighbour_user)
+    auth.login(neighbour)
     assert client.get(url).status_code == 404
     auth.login(moderator)
     assert client.get(url).status_code == 200
 
 
 def test_the_moderation_removes_an_image_and_its_file(app, db, client, auth, collection, citizen, moderator,
-                                                      neighbour_user):
+                                                      neighbour):
     auth.login(citizen)
     assert submit(client, collection, image_bytes()).status_code == 303
     proposal = db.session.scalar(select(Proposal))
     assert len(uploads(app)) == 1
-    for someone in (citizen, neighbour_user):  # not the author, not another citizen
+    for someone in (citizen, neighbour):  # not the author, not another citizen
         auth.login(someone)
         assert client.post(f"/vorschlaege/{proposal.id}/bild/entfernen").status_code == 403
     auth.login(moderator)
@@ -167,7 +150,3 @@ def test_the_moderation_removes_an_image_and_its_file(app, db, client, auth, col
     [entry] = audit_entries(db, "proposal.image_removed")
     assert entry.details["title"] == "Bänke am Teich"
 
-
-@pytest.fixture
-def neighbour_user(create_user):
-    return create_user(pseudonym="Nachbar Nils")

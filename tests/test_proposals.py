@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from proposal_fixtures import collection, make_collection, moderator, neighbour, region  # noqa: F401
 from sqlalchemy import event, select
 
 from beteiligung.errors import Conflict, Invalid, NotAllowed, NotFound, Unauthorized
@@ -17,43 +18,11 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT")
 
 
 @pytest.fixture
-def region(create_region):
-    return create_region(slug="bochum", name="Bochum")
-
-
-@pytest.fixture
-def moderator(create_user, region):
-    return create_user(role="moderator", regions=[region], pseudonym="Moderation Bochum")
-
-
-@pytest.fixture
-def neighbour(create_user):
-    return create_user(pseudonym="Nachbar Nils")
-
-
-@pytest.fixture
 def unconfirmed(db, create_user):
     user = create_user(pseudonym="Neu Nora")
     user.email_confirmed_at = None
     db.session.commit()
     return user
-
-
-@pytest.fixture
-def make_collection(db, moderator, region):
-    def make(title="Ideen für den Stadtpark", premoderated=False, published=True, categories=("Grün", "Verkehr"),
-             opens_at=None, closes_at=None):
-        collection = services.create_collection(moderator, region, title, "Was **fehlt** im Park?", categories,
-                                                premoderated, published, opens_at, closes_at)
-        db.session.commit()
-        return collection
-
-    return make
-
-
-@pytest.fixture
-def collection(make_collection):
-    return make_collection()
 
 
 @pytest.fixture

@@ -116,6 +116,19 @@ def write(folder, owner_id, data, extension, prefix="prozess"):
     return name
 
 
+def send(kind, name, max_age, private=False):
+    """The stored image as a response; ``private``: for the viewer only (a hidden proposal's image must not
+    stay in a shared cache)."""
+    from flask import send_from_directory
+
+    extension = name.rsplit(".", 1)[-1]
+    response = send_from_directory(uploads_folder(kind), name, mimetype=MEDIA_TYPES.get(extension), max_age=max_age)
+    if private:
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response
+
+
 def remove(folder, name):
     if name:
         path = os.path.join(folder, os.path.basename(name))

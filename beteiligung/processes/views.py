@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -180,10 +179,8 @@ def image(process_id, name):
     process = services.get_process(current_user, process_id)
     if not process.header_image or name != process.header_image:
         abort(404)
-    extension = name.rsplit(".", 1)[-1]
     # A new image gets a new name: the file behind a name never changes and may be cached for long.
-    return send_from_directory(images.uploads_folder(), name, mimetype=images.MEDIA_TYPES.get(extension),
-                               max_age=365 * 24 * 3600)
+    return images.send("processes", name, max_age=365 * 24 * 3600)
 
 
 @bp.route("/prozesse/<int:process_id>/veroeffentlichen", methods=["POST"])

@@ -3,7 +3,7 @@ status, official answer), and the moderators' pages."""
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import CombinedMultiDict
@@ -98,7 +98,8 @@ def _render_collection(collection, form, status=200):
         must_confirm=needs_confirmation(current_user, collection.region, "proposal"),
         image_limit=f"{images.max_bytes('proposals') / 1024 / 1024:g}"), status))
     if new_seed:
-        response.set_cookie(SEED_COOKIE, str(seed), max_age=30 * 24 * 3600, httponly=True, samesite="Lax")
+        response.set_cookie(SEED_COOKIE, str(seed), max_age=30 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
     return response
 
 
@@ -142,13 +143,8 @@ def image(proposal_id, name):
     proposal = services.get_proposal(current_user, proposal_id)
     if not proposal.image or name != proposal.image:
         abort(404)
-    extension = name.rsplit(".", 1)[-1]
     # A new image gets a new name: the file behind a name never changes. Private: hiding must take effect.
-    response = send_from_directory(images.uploads_folder("proposals"), name,
-                                   mimetype=images.MEDIA_TYPES.get(extension), max_age=3600)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return images.send("proposals", name, max_age=3600, private=True)
 
 
 @bp.route("/vorschlaege/<int:proposal_id>/bild/entfernen", methods=["POST"])
