@@ -9,24 +9,33 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter
 
-from .config import MIGRATIONS, TEMPLATES, TRANSLATIONS, Config
+from .config import MIGRATIONS, TEMPLATES, TRANSLATIONS, Config, from_environment
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from .ids import parse_id
+from .production import check_settings
 
 __version__ = "0.1.0"
 
 
 def _secret_key(app):
-    """SECRET_KEY from the settings, or one generated once and kept under instance/."""
+    """SECRET_KEY from the settings, or one generated once and kept under instance/.
+
+    Several workers starting at once agree on one key: the file is created exclusively (O_EXCL) from a
+    complete temporary file by a hard link, so a worker either makes it or reads the one another made."""
     path = os.path.join(app.instance_path, "secret_key")
-    if os.path.exists(path):
-        with open(path) as f:
-            return f.read().strip()
-    key = secrets.token_hex(32)
-    with open(path, "w") as f:
-        f.write(key)
-    os.chmod(path, 0o600)
-    return key
+    if not os.path.exists(path):
+        temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)  # fails if another worker was first: its key is the one
+        except FileExistsError:
+            pass
+        finally:
+            os.remove(temporary)
+    with open(path) as f:
+        return f.read().strip()
 
 
 @event.listens_for(Engine, "connect")
@@ -80,9 +89,11 @@ def create_app(config=None):
             abort(404)
 
     app.config.from_object(Config)
+    app.config.update(from_environment())
     if config:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    check_settings(app)  # a production start without SECRET_KEY or with SQLite stops here
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -115,10 +126,12 @@ def create_app(config=None):
     from .jobs import register as register_jobs
     from .measures import init_measures
     from .notifications import init_notifications
+    from .observability import init_observability
     from .plugins.runtime import init_plugins
     from .polls import init_question_types
     from .polls.views import bp as polls_bp
     from .processes import init_processes
+    from .production import init_production
     from .proposals import init_proposals
     from .regions.views import bp as regions_bp
     from .templating import register_template_helpers
@@ -142,6 +155,8 @@ def create_app(config=None):
     init_proposals(app)  # a kind of phase instrument: after init_processes
     init_discovery(app)  # the search and the feeds
     init_measures(app)
+    init_observability(app)  # request ids, JSON logs, metrics, the slow-query log
+    init_production(app)  # proxies, health endpoints, the checks of a production start
 
     @app.route("/favicon.ico")
     def favicon():

@@ -1,5 +1,8 @@
-"""Settings. Every value can be overridden by an environment variable of the same name."""
+"""Settings. Every value can be overridden by an environment variable of the same name (``from_environment``:
+numbers, yes/no values, lists and JSON objects are read as the default's type; a value that does not fit
+stops the start with a clear message)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -27,11 +30,16 @@ def _int(name, default):
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failing statement's error (and so a log line) never shows the values it carried.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = os.environ.get("REDIS_URL")
 
-    # Rate limits: in memory by default, shared through Redis when REDIS_URL is set.
+    # Rate limits: in memory by default, shared through Redis when REDIS_URL is set. When Redis cannot be
+    # reached, the limits count in this process's memory (logged once) and go back to Redis by themselves.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "60 per minute")
@@ -43,11 +51,19 @@ class Config:
     # fails to load stops the start.
     BETEILIGUNG_PLUGINS = os.environ.get("BETEILIGUNG_PLUGINS")
     PLUGINS_STRICT = os.environ.get("PLUGINS_STRICT", "").lower() in ("1", "true", "yes")
-    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    # With Redis: beteiligung.rediscache.ResilientRedisCache (an unreachable Redis is a miss, never an error).
+    CACHE_TYPE = "beteiligung.rediscache.ResilientRedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 600
     CACHE_THRESHOLD = 2000
     CACHE_KEY_PREFIX = "beteiligung:"
+    CACHE_RETRY_SECONDS = 5  # after Redis failed, how long requests use no cache before trying it again
+
+    # Uploaded images (beteiligung.processes.images): the largest file and the most pixels accepted.
+    PROCESS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+    PROCESS_IMAGE_MAX_PIXELS = 40_000_000
+    PROPOSAL_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+    PROPOSAL_IMAGE_MAX_PIXELS = 40_000_000
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -117,7 +133,82 @@ class Config:
     LOGIN_FAILURE_MEMORY_HOURS = _int("LOGIN_FAILURE_MEMORY_HOURS", 24)
     DEVICE_COOKIE_DAYS = _int("DEVICE_COOKIE_DAYS", 365)
 
+    # Observability (beteiligung.observability): log lines as JSON ("json") or plain text ("text"); Prometheus
+    # metrics at /metrics when enabled (METRICS_TOKEN: a bearer token the scraper must send); statements slower
+    # than SLOW_QUERY_MS are logged (without their parameters; 0: off).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "").lower() in ("1", "true", "yes")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+    SLOW_QUERY_MS = _int("SLOW_QUERY_MS", 500)
+
+    # Idempotency-Key of API writes (beteiligung.api.idempotency): how long a key's answer is kept, and how long a
+    # request waits for another one with the same key (PostgreSQL) before it is answered 409.
+    IDEMPOTENCY_HOURS = 24
+    IDEMPOTENCY_WAIT_SECONDS = 10
+
+    # Production (BETEILIGUNG_ENV=production): the start is refused without SECRET_KEY, with SQLite or with an
+    # unreachable database. TRUSTED_PROXIES: how many reverse proxies in front set X-Forwarded-For/-Proto/-Host
+    # (0: forwarded headers are ignored). BASE_URL with https: secure cookies, https links and HSTS.
+    BETEILIGUNG_ENV = os.environ.get("BETEILIGUNG_ENV", "development")
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+    HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
+
     SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+class SettingError(ValueError):
+    """An environment variable whose value does not fit its setting."""
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on", "ja"), ("0", "false", "no", "off", "nein", "")
+
+
+def _convert(name, raw, default):
+    value = raw.strip()
+    if isinstance(default, bool):
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise SettingError(f"{name}={raw!r}: erwartet ja/nein (1/0, true/false)")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingError(f"{name}={raw!r}: erwartet eine ganze Zahl") from None
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except ValueError:
+            raise SettingError(f"{name}={raw!r}: erwartet eine Zahl") from None
+    if isinstance(default, (list, tuple)):
+        return type(default)(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(default, dict):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise SettingError(f"{name}={raw!r}: erwartet ein JSON-Objekt")
+        return parsed
+    return raw
+
+
+def from_environment(environ=None):
+    """{setting: value} of every setting of ``Config`` that the environment names, converted to the
+    default's type. ``DATABASE_URL`` is the environment's name of SQLALCHEMY_DATABASE_URI."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for name in dir(Config):
+        if name.isupper() and name in environ:
+            default = getattr(Config, name)
+            if not environ[name].strip() and default is not None and not isinstance(default, str):
+                continue  # an empty variable keeps the default of a number, a switch or a list
+            found[name] = _convert(name, environ[name], default)
+    if "DATABASE_URL" in environ and environ["DATABASE_URL"]:
+        found["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    return found

@@ -22,6 +22,7 @@ import importlib
 import json
 import logging
 import re
+import time
 import traceback
 
 from flask import current_app, g, has_app_context, has_request_context
@@ -87,13 +88,28 @@ def queue(app=None):
     return Queue(app.config.get("JOBS_QUEUE") or QUEUE_NAME, connection=connection)
 
 
+#: After the queue failed, the app runs its jobs in the process for a while instead of trying (and waiting
+#: for) Redis on every request; then the next job tries the queue again. Each outage is logged once.
+QUEUE_RETRY_SECONDS = 5.0
+_DOWN_KEY = "beteiligung.queue_down_until"
+
+
 def _dispatch(path, args, job_id):
-    if backend() == "rq":
+    app = current_app._get_current_object()
+    down_until = app.extensions.get(_DOWN_KEY, 0.0)
+    if backend() == "rq" and time.monotonic() >= down_until:
         try:
             _enqueue_rq(path, args, job_id)
-            return
         except Exception as error:  # Redis down: the job runs here instead of waiting for it
-            log.warning("Warteschlange nicht erreichbar, Hintergrundaufgabe läuft im Prozess: %s (%s)", path, error)
+            if not down_until:
+                log.warning("Warteschlange nicht erreichbar, Hintergrundaufgaben laufen im Prozess: %s (%s)", path,
+                            type(error).__name__)
+            app.extensions[_DOWN_KEY] = time.monotonic() + QUEUE_RETRY_SECONDS
+        else:
+            if down_until:
+                log.warning("Warteschlange wieder erreichbar")
+                app.extensions[_DOWN_KEY] = 0.0
+            return
     _defer(path, args)
 
 
@@ -120,7 +136,9 @@ def _enqueue_rq(path, args, job_id):
         if existing is not None and existing.get_status(refresh=False) in (
                 JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
             return  # the same job waits already
-    q.enqueue_call("beteiligung.jobs.run_job", args=(path, args), job_id=job_id,
+    from .observability import current_request_id
+
+    q.enqueue_call("beteiligung.jobs.run_job", args=(path, args, current_request_id()), job_id=job_id,
                    retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
                    result_ttl=3600, failure_ttl=7 * 24 * 3600)
 
@@ -225,12 +243,14 @@ def _app_for_worker():
     return _worker_app
 
 
-def run_job(path, args):
-    """What RQ calls: the job in a fresh app context (its own database session); on the last failed
-    attempt a JobFailure row is written."""
+def run_job(path, args, request_id=None):
+    """What RQ calls: the job in a fresh app context (its own database session), its log lines carrying the
+    id of the request that queued it; on the last failed attempt a JobFailure row is written."""
     from rq import get_current_job
 
-    with _app_for_worker().app_context():
+    from .observability import bind_request_id
+
+    with _app_for_worker().app_context(), bind_request_id(request_id):
         try:
             _resolve(path)(*args)
             db.session.commit()

@@ -10,7 +10,7 @@ from .schemas import TokenRequestSchema
 
 
 @bp.route("/auth/token", methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], override_defaults=False)
 def create_token():
     from flask import request
 

@@ -9,6 +9,7 @@ from marshmallow import fields as mfields
 
 from ..accounts.services import mark_token_used, resolve_token
 from ..errors import DomainError, Invalid, Unauthorized, json_error, with_allow_header
+from ..extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -55,9 +56,29 @@ def write_limit():
     return current_app.config["WRITE_RATE_LIMIT"]
 
 
-def token_key():
-    """API writes are counted per token (the Authorization header), else per client address."""
-    return request.headers.get("Authorization") or request.remote_addr or "anonymous"
+def write_key():
+    """Who an API write is counted for: the token's account, the access code (as a digest, however it is
+    spelled), else the client's address. Never a raw header: ``bearer``/``BEARER``/extra spaces are one
+    token, and no token or code appears in the limit's storage (Redis key names)."""
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    scheme = scheme.strip().lower()
+    if scheme == "accesscode" and value.strip():
+        from ..accounts.services import digest
+        from ..polls.services import normalise_code
+
+        return "code:" + digest(normalise_code(value))
+    if scheme == "bearer" and value.strip():
+        try:
+            user = api_user()
+        except DomainError:  # an unknown or expired token: refused by the view (401); counted per address
+            user = None
+        if user is not None:
+            return f"account:{user.id}"
+    return "address:" + (request.remote_addr or "unknown")
+
+
+#: the methods that write; one shared limit (WRITE_RATE_LIMIT) counts them across the whole API
+WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 
 def require_api_user():
@@ -179,7 +200,7 @@ MAX_PAGE = 100_000
 def page_args():
     def number(name, default):
         raw = request.args.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             return default
         if not (raw.isascii() and raw.isdigit()) or int(raw[:12]) < 1:
             raise BadRequest(_("%(name)s muss eine positive ganze Zahl sein.", name=name),
@@ -223,3 +244,10 @@ from ..processes import api as processes_api  # noqa: E402,F401
 from ..proposals import api as proposals_api  # noqa: E402,F401
 from ..regions import api as regions_api  # noqa: E402,F401
 from . import openapi  # noqa: E402,F401
+
+# One write limit for the whole API: every write of an account (or code, or address) counts in one bucket,
+# whatever the route. Routes with limits of their own declare them with override_defaults=False so that this
+# one applies as well.
+# Asking for a token is a log-in (LOGIN_RATE_LIMIT per address and the log-in throttle), not a write.
+limiter.shared_limit(write_limit, scope="api-write", key_func=write_key, methods=WRITE_METHODS,
+                     exempt_when=lambda: request.endpoint == "api.create_token")(bp)

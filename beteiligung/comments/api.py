@@ -1,11 +1,11 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import api_user, bp, load, page_args, require_api_user, token_key, write_limit
+from ..api import api_user, bp, load, page_args, require_api_user
 from ..consultations.models import Consultation, Section
 from ..consultations.services import get_consultation, published_stamp
 from ..errors import Invalid, NotFound
-from ..extensions import cache, db, limiter
+from ..extensions import cache, db
 from ..proposals.services import get_proposal
 from . import services
 from .models import Comment
@@ -63,14 +63,12 @@ def get_public_proposal(user, proposal_id):
 
 
 @bp.route("/consultations/<int:consultation_id>/comments", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def create_comment(consultation_id):
     user = require_api_user()
     return _create(user, get_consultation(user, consultation_id))
 
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def create_proposal_comment(proposal_id):
     user = require_api_user()
     return _create(user, get_proposal(user, proposal_id))
@@ -94,7 +92,6 @@ def _create(user, subject):
 
 
 @bp.route("/comments/<int:comment_id>/votes", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def vote(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)
@@ -105,7 +102,6 @@ def vote(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>/votes", methods=["DELETE"])
-@limiter.limit(write_limit, key_func=token_key)
 def withdraw_vote(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)
@@ -115,7 +111,6 @@ def withdraw_vote(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>/reports", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def report(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)
@@ -126,7 +121,6 @@ def report(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>", methods=["PATCH"])
-@limiter.limit(write_limit, key_func=token_key)
 def patch_comment(comment_id):
     """The author changes the body; a moderator hides ({"hidden": true, "reason"}) or restores."""
     user = require_api_user()
@@ -148,7 +142,6 @@ def patch_comment(comment_id):
 
 
 @bp.route("/comments/<int:comment_id>", methods=["DELETE"])
-@limiter.limit(write_limit, key_func=token_key)
 def delete_comment(comment_id):
     user = require_api_user()
     comment = services.get_comment(comment_id)

@@ -2,9 +2,9 @@
 
 from flask import jsonify
 
-from ..api import bp, require_api_user, token_key, write_limit
+from ..api import bp, require_api_user
 from ..errors import NotFound
-from ..extensions import db, limiter
+from ..extensions import db
 from . import services
 
 
@@ -38,50 +38,42 @@ def _unfollow(target_type, target_id):
 
 
 @bp.route("/consultations/<int:consultation_id>/follow", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def follow_consultation(consultation_id):
     return _follow("consultation", consultation_id)
 
 
 @bp.route("/consultations/<int:consultation_id>/follow", methods=["DELETE"])
-@limiter.limit(write_limit, key_func=token_key)
 def unfollow_consultation(consultation_id):
     return _unfollow("consultation", consultation_id)
 
 
 @bp.route("/polls/<int:poll_id>/follow", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def follow_poll(poll_id):
     return _follow("poll", poll_id)
 
 
 @bp.route("/polls/<int:poll_id>/follow", methods=["DELETE"])
-@limiter.limit(write_limit, key_func=token_key)
 def unfollow_poll(poll_id):
     return _unfollow("poll", poll_id)
 
 
 @bp.route("/regions/<slug>/follow", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def follow_region(slug):
     require_api_user()  # 401 before 404: an unknown token learns nothing about regions
     return _follow("region", _region_id(slug))
 
 
 @bp.route("/regions/<slug>/follow", methods=["DELETE"])
-@limiter.limit(write_limit, key_func=token_key)
 def unfollow_region(slug):
     require_api_user()  # 401 before 404: an unknown token learns nothing about regions
     return _unfollow("region", _region_id(slug))
 
 
 @bp.route("/processes/<int:process_id>/follow", methods=["POST"])
-@limiter.limit(write_limit, key_func=token_key)
 def follow_process(process_id):
     return _follow("process", process_id)
 
 
 @bp.route("/processes/<int:process_id>/follow", methods=["DELETE"])
-@limiter.limit(write_limit, key_func=token_key)
 def unfollow_process(process_id):
     return _unfollow("process", process_id)

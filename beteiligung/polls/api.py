@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import api_user, bp, load, page_args, paged, require_api_user, token_key, write_limit
+from ..api import api_user, bp, load, page_args, paged, require_api_user
 from ..consultations.schemas import dates_to_utc
 from ..errors import Invalid, Unauthorized
 from ..extensions import db, limiter
@@ -27,14 +27,6 @@ from .schemas import (
 FILTER_STATUSES = tuple(PollStatus)
 
 
-def _participant_key():
-    """Rate limits count per token or per access code – however the code is spelled."""
-    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "accesscode":
-        return "code:" + services.normalise_code(value)
-    return token_key()
-
-
 def _address_key():
     return request.remote_addr or "anonymous"
 
@@ -47,9 +39,11 @@ def _not_a_code_request():
     return request.headers.get("Authorization", "").partition(" ")[0].lower() != "accesscode"
 
 
-# Guessing codes: every guessed code has its own bucket above, so requests with codes are also
-# limited per client address (generous: a whole workshop may share one address).
-code_limit = limiter.limit(_code_limit, key_func=_address_key, exempt_when=_not_a_code_request)
+# Guessing codes: every guessed code has its own write bucket (beteiligung.api.write_key), so requests with
+# codes are also limited per client address (generous: a whole workshop may share one address).
+# override_defaults=False: the API's one write limit (beteiligung.api) applies to these routes as well.
+code_limit = limiter.limit(_code_limit, key_func=_address_key, exempt_when=_not_a_code_request,
+                           override_defaults=False)
 
 
 def participant():
@@ -84,7 +78,6 @@ def list_polls():
 
 
 @bp.route("/polls", methods=["POST"])
-@limiter.limit(write_limit, key_func=_participant_key)
 def create_poll():
     user = require_api_user()
     data = dates_to_utc(load(PollCreateSchema()))
@@ -104,7 +97,6 @@ def get_poll(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>", methods=["PATCH"])
-@limiter.limit(write_limit, key_func=_participant_key)
 def update_poll(poll_id):
     user = require_api_user()
     poll = services.get_poll(user, poll_id)
@@ -151,7 +143,6 @@ def create_access_codes(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
-@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def submit_ballot(poll_id):
     who = participant()
@@ -204,7 +195,6 @@ def list_problems(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/problems", methods=["POST"])
-@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def submit_problem(poll_id):
     who = participant()
@@ -226,7 +216,6 @@ def moderate_problem(problem_id):
 
 
 @bp.route("/polls/<int:poll_id>/pair")
-@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def next_pair(poll_id):
     who = participant()
@@ -238,7 +227,6 @@ def next_pair(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/comparisons", methods=["POST"])
-@limiter.limit(write_limit, key_func=_participant_key)
 @code_limit
 def compare(poll_id):
     who = participant()
