@@ -1,6 +1,7 @@
 """Imports every model so that the metadata (and Alembic) knows all tables."""
 
 from .accounts.models import ApiToken, LoginThrottle, User, region_moderators
+from .api.idempotency import IdempotencyKey
 from .audit.models import AuditEntry
 from .comments.models import Comment, CommentReport, CommentVote
 from .consultations.models import Consultation, Section
@@ -14,7 +15,8 @@ from .proposals.models import Proposal, ProposalCollection, ProposalSupport
 from .regions.models import Region
 
 __all__ = ["AccessCode", "Answer", "ApiToken", "AuditEntry", "Ballot", "Comment", "CommentReport", "CommentVote",
-           "Comparison", "Consultation", "Follow", "JobFailure", "LoginThrottle", "Measure", "MeasureLink",
+           "Comparison", "Consultation", "Follow", "IdempotencyKey", "JobFailure", "LoginThrottle", "Measure",
+           "MeasureLink",
            "MeasureUpdate", "Notification", "NotificationEvent", "NotificationPreference", "Option", "OutgoingMail",
            "PhaseInstrument", "Poll", "Problem", "Process", "ProcessPhase", "Proposal", "ProposalCollection",
            "ProposalSupport", "Question", "Region", "RegionPlugin",

@@ -21,7 +21,8 @@ from flask_babel import lazy_gettext as _l
 log = logging.getLogger("beteiligung.privacy")
 
 #: The settings a definition's texts may name (``%(NAME)s``).
-SETTINGS = ("API_TOKEN_DAYS", "SESSION_IDLE_MINUTES", "UNCONFIRMED_ACCOUNT_DAYS", "EMAIL_CONFIRM_HOURS")
+SETTINGS = ("API_TOKEN_DAYS", "SESSION_IDLE_MINUTES", "UNCONFIRMED_ACCOUNT_DAYS", "EMAIL_CONFIRM_HOURS",
+            "IDEMPOTENCY_HOURS")
 #: The parts of a definition that are shown, in the order of the privacy page's table.
 FIELDS = ("data", "purpose", "legal_basis", "retention", "visible_to", "on_deletion")
 
@@ -203,6 +204,21 @@ CORE_CATEGORIES = (
         visible_to=_l("Nur Sie."),
         on_deletion=_l("Wird gelöscht."),
         columns=("api_tokens.user_id",),
+    ),
+    DataCategory(
+        key="api_retries",
+        title=_l("Antworten auf wiederholbare Änderungen über die API"),
+        data=_l("Nur bei Änderungen über die Programmierschnittstelle mit einem Idempotency-Key: Hashwerte des "
+                "Schlüssels und der Anfrage und die Antwort der Plattform (sie kann z. B. Ihren Beitrag und Ihren "
+                "öffentlichen Namen enthalten)."),
+        purpose=_l("Wiederholt ein Programm eine Änderung, deren Antwort verloren ging, wird nichts doppelt "
+                   "gespeichert; es bekommt die erste Antwort."),
+        legal_basis=PUBLIC_TASK,
+        retention=_l("Für %(IDEMPOTENCY_HOURS)s Stunden."),
+        visible_to=_l("Niemand; die gespeicherte Antwort geht nur an dieselbe wiederholte Anfrage Ihres Kontos."),
+        on_deletion=_l("Wird gelöscht."),
+        exported=False,
+        columns=("idempotency_keys.user_id",),
     ),
     DataCategory(
         key="follows",

@@ -251,3 +251,8 @@ from . import openapi  # noqa: E402,F401
 # Asking for a token is a log-in (LOGIN_RATE_LIMIT per address and the log-in throttle), not a write.
 limiter.shared_limit(write_limit, scope="api-write", key_func=write_key, methods=WRITE_METHODS,
                      exempt_when=lambda: request.endpoint == "api.create_token")(bp)
+
+# Idempotency-Key for every API write (a retry after a lost answer gets the first answer): beteiligung.api.idempotency
+from .idempotency import register as _idempotency  # noqa: E402
+
+_idempotency(bp)

@@ -217,6 +217,10 @@ def success(path, status):
     return {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
 
 
+# Writes whose answers hold secrets (a token, access codes): they are never stored, so the header is ignored.
+IDEMPOTENCY_IGNORED = ("/auth/token", "/polls/{id}/access-codes")
+
+
 def build_spec():
     from ..accounts.schemas import TokenRequestSchema
     from ..comments.schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema
@@ -271,6 +275,16 @@ def build_spec():
             parameters.append({"in": "path", "name": "name", "required": True, "schema": {"type": "string"},
                                "description": "Name eines installierten Plugins, z. B. soest; unbekannt: 404."})
         responses = {str(status): success(path, status)}
+        if method != "get" and path not in IDEMPOTENCY_IGNORED:
+            parameters.append({"in": "header", "name": "Idempotency-Key", "required": False,
+                               "schema": {"type": "string", "pattern": "^[ -~]{1,200}$"},
+                               "description": "Optional: eine Wiederholung mit demselben Schlüssel und demselben "
+                                              "Inhalt bekommt die erste Antwort (Kopfzeile Idempotent-Replayed: "
+                                              "true), ohne ein zweites Mal zu schreiben; derselbe Schlüssel mit "
+                                              "anderem Inhalt: 422."})
+            responses[str(status)]["headers"] = {"Idempotent-Replayed": {
+                "description": "true: die gespeicherte Antwort einer früheren Anfrage mit demselben Schlüssel",
+                "schema": {"type": "string"}}}
         if path == "/polls/{id}/pair":
             responses["204"] = {"description": "Genug verglichen: kein Paar mehr"}
         if (method, path) == ("post", "/regions/{slug}/moderators"):
