@@ -2,9 +2,10 @@
 
 - ``BETEILIGUNG_ENV=production``: the start is refused, with one line, without ``SECRET_KEY``, with an
   SQLite database or with a database that cannot be reached (``StartRefused``, an exit with a message).
-- ``TRUSTED_PROXIES=n``: the client's address, scheme, host and port come from the ``X-Forwarded-*``
-  headers set by the n proxies in front (werkzeug's ProxyFix); without it they are ignored, so nobody can
-  pose as another client by sending the header.
+- ``TRUSTED_PROXIES=n``: the client's address, scheme, host and port come from the ``X-Forwarded-For``,
+  ``-Proto``, ``-Host`` and ``-Port`` headers set by the n proxies in front (werkzeug's ProxyFix); without it
+  they are ignored, so nobody can pose as another client by sending the header. ``X-Forwarded-Prefix`` is
+  never trusted.
 - ``BASE_URL`` with ``https://``: session and remember cookies are marked Secure, links made outside a
   request use https, and answers over https carry ``Strict-Transport-Security`` (``HSTS_SECONDS``).
 - ``GET /healthz``: the process answers (for a load balancer's liveness check; touches nothing).
@@ -69,8 +70,9 @@ def init_production(app):
     check_database(app)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
-                                x_prefix=proxies)
+        # No X-Forwarded-Prefix: the platform is served at the root of its host, and a proxy that passes the
+        # client's header on would let anyone change the prefix of links and redirects.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     if str(app.config.get("BASE_URL") or "").startswith("https://"):
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
 

@@ -152,6 +152,12 @@ def test_one_trusted_proxy_gives_address_scheme_and_host_and_https_is_strict(app
     assert cookies and all("Secure" in cookie for cookie in cookies)
 
 
+@pytest.mark.settings({"TRUSTED_PROXIES": 1})
+def test_a_forwarded_prefix_is_never_trusted(client):
+    page = client.get("/konto/anmelden", headers={**FORWARDED, "X-Forwarded-Prefix": "/fremd"})
+    assert page.status_code == 200 and "/fremd" not in page.get_data(as_text=True)
+
+
 @pytest.mark.settings({"TRUSTED_PROXIES": 1, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
 def test_behind_a_trusted_proxy_each_citizen_has_a_bucket_of_their_own(client, create_user):
     user = create_user()
