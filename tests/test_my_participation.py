@@ -12,13 +12,26 @@ from beteiligung.testing.helpers import text_of, writes_during
 @pytest.fixture
 def activity(db, api, create_user, create_region, create_consultation, create_comment, create_poll):
     """``activity(user, n)``: n of each kind of participation for the user (and some of someone else)."""
+    from beteiligung.proposals import services as proposals
+
     region = create_region(slug="soest", name="Soest")
     consultation = create_consultation(region=region, title="Radweg nach Werl")
     other = create_user(pseudonym="Jemand Anders")
     foreign = create_comment(consultation, other, body="Fremder Beitrag")
+    moderator = create_user(role="moderator", regions=[region])
+    collection = proposals.create_collection(moderator, region, "Ideen für Soest", published=True)
+    db.session.commit()
 
     def make(user, n):
         for i in range(n):
+            mine = proposals.submit_proposal(user, collection, f"Mein Vorschlag {user.id}-{i}",
+                                             "Ein Vorschlag für Soest.")
+            theirs = proposals.submit_proposal(other, collection, f"Fremder Vorschlag {user.id}-{i}",
+                                               "Noch ein Vorschlag für Soest.")
+            proposals.support(user, theirs)
+            if i == 0:
+                proposals.set_status(moderator, mine, "accepted", "Machen wir.")
+                proposals.hide_proposal(moderator, theirs, "Beleidigend")
             comment = create_comment(consultation, user, body=f"Mein Beitrag Nummer {i}")
             db.session.add(CommentVote(comment_id=foreign.id if i == 0 else comment.id, user_id=user.id, value=1))
             poll = create_poll(region=region, title=f"Umfrage Nummer {i}",
@@ -60,6 +73,13 @@ def test_the_overview_lists_each_kind_with_links(client, auth, create_user, acti
     assert "Dem folge ich" in html
     assert "Meine Benachrichtigungen" in html and "ungelesen" in html
     assert "mehr" not in html.split('id="teil-beitraege"')[1].split("</section>")[0]
+    # What became of my proposal, and of the one I support (hidden since: no title, no link).
+    mine = html.split('id="teil-vorschlaege"')[1].split("</section>")[0]
+    assert f"Mein Vorschlag {user.id}-0" in mine and "angenommen" in mine and "Ideen für Soest" in mine
+    assert 'href="/vorschlaege/' in mine
+    supported = html.split('id="teil-unterstuetzt"')[1].split("</section>")[0]
+    assert "Ein ausgeblendeter Vorschlag" in supported and "ausgeblendet" in supported
+    assert f"Fremder Vorschlag {user.id}-0" not in html and "/vorschlaege/" not in supported
 
 
 def test_the_overview_shows_nobody_elses_participation(client, auth, create_user, activity):

@@ -128,6 +128,46 @@ def _problems(user_id, limit, offset):
             for text, status, created_at, poll_id, title in rows], total
 
 
+def _proposal_item(title, status, state, created_at, proposal_id, collection, own=True):
+    """A proposal's line: its official status once published, else its state. A hidden proposal has no page for
+    its author or supporters; a supporter does not see its title either."""
+    from ..proposals.labels import STATE_LABELS, STATUS_LABELS
+
+    shown = STATE_LABELS.get(state) if state != "published" else STATUS_LABELS.get(status, status)
+    if state == "hidden":
+        return Item(title if own else str(_l("Ein ausgeblendeter Vorschlag")), "", created_at, collection, str(shown))
+    return Item(title, url_for("proposals.show", proposal_id=proposal_id), created_at, collection, str(shown))
+
+
+def _proposals(user_id, limit, offset):
+    """One's own proposals with what became of them: the official status, or that the moderation still has to
+    release it, hid it or merged it."""
+    from ..proposals.models import Proposal, ProposalCollection
+
+    where = Proposal.author_id == user_id
+    total = db.session.scalar(select(func.count(Proposal.id)).where(where))
+    rows = db.session.execute(
+        select(Proposal.title, Proposal.status, Proposal.state, Proposal.created_at, Proposal.id,
+               ProposalCollection.title).join(ProposalCollection, ProposalCollection.id == Proposal.collection_id)
+        .where(where).order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(limit).offset(offset))
+    return [_proposal_item(*row) for row in rows], total
+
+
+def _supports(user_id, limit, offset):
+    """The proposals one supports, with their status now (a hidden one without its title)."""
+    from ..proposals.models import Proposal, ProposalCollection, ProposalSupport
+
+    where = ProposalSupport.user_id == user_id
+    total = db.session.scalar(select(func.count(ProposalSupport.id)).where(where))
+    rows = db.session.execute(
+        select(Proposal.title, Proposal.status, Proposal.state, ProposalSupport.created_at, Proposal.id,
+               ProposalCollection.title).join(Proposal, Proposal.id == ProposalSupport.proposal_id)
+        .join(ProposalCollection, ProposalCollection.id == Proposal.collection_id)
+        .where(where).order_by(ProposalSupport.created_at.desc(), ProposalSupport.id.desc()).limit(limit)
+        .offset(offset))
+    return [_proposal_item(*row, own=False) for row in rows], total
+
+
 FOLLOW_KIND = {"consultation": _l("Beteiligung"), "poll": _l("Umfrage"), "region": _l("Region"),
                "process": _l("Prozess")}
 
@@ -165,6 +205,10 @@ SECTIONS = {
                  lambda user, limit, offset: _ballots(user.id, limit, offset)),
     "probleme": (_l("Meine eingereichten Probleme"), _l("Sie haben noch keine Probleme eingereicht."),
                  lambda user, limit, offset: _problems(user.id, limit, offset)),
+    "vorschlaege": (_l("Meine Vorschläge und was daraus wurde"), _l("Sie haben noch keine Vorschläge eingereicht."),
+                    lambda user, limit, offset: _proposals(user.id, limit, offset)),
+    "unterstuetzt": (_l("Vorschläge, die ich unterstütze"), _l("Sie unterstützen noch keinen Vorschlag."),
+                     lambda user, limit, offset: _supports(user.id, limit, offset)),
     "folge-ich": (_l("Dem folge ich"), _l("Sie folgen noch nichts."), _follows),
     "benachrichtigungen": (_l("Meine Benachrichtigungen"), _l("Sie haben keine Benachrichtigungen."),
                            _notifications),
