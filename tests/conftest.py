@@ -3,6 +3,8 @@
 import pytest
 from api_support import Api
 
+from beteiligung.testing.helpers import at_once
+
 
 @pytest.fixture
 def api(client, api_headers):
@@ -48,3 +50,16 @@ def stranger(create_user, other_region):
 @pytest.fixture
 def citizen(create_user):
     return create_user(pseudonym="Bürgerin Berta")
+
+
+@pytest.fixture
+def concurrent(app, db):
+    """concurrent([(method, url, json, headers)]) -> [(status, json)]: each request from its own thread at the
+    same moment (PostgreSQL; skipped on SQLite, which serialises every write). A test file may define its own."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrency is tested against PostgreSQL (SQLite serialises every write)")
+
+    def run(requests):
+        return at_once(app, db, requests)
+
+    return run

@@ -13,7 +13,7 @@ from beteiligung.comments.models import Comment
 from beteiligung.errors import Conflict
 from beteiligung.polls.models import AccessCode, Ballot, Poll
 from beteiligung.regions.models import Region
-from beteiligung.testing.helpers import at_once, writes_during
+from beteiligung.testing.helpers import writes_during
 from beteiligung.timeutil import utcnow
 
 
@@ -372,17 +372,6 @@ def test_a_key_stored_by_another_request_meanwhile_wins(api, db, consultation, a
     assert second.status_code == 201 and second.headers["Idempotent-Replayed"] == "true"
     assert second.get_json() == first.get_json()
     assert len(bodies(db, consultation)) == 1
-
-
-@pytest.fixture
-def concurrent(app, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is tested against PostgreSQL (SQLite serialises every write)")
-
-    def run(requests):
-        return at_once(app, db, requests)
-
-    return run
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import event, func, select
 
 from beteiligung.polls.models import AccessCode, Answer, Ballot, Comparison, Poll
-from beteiligung.testing.helpers import at_once
 
 PROBLEMS = ["Busse fahren in den Dörfern zu selten", "Radwege zwischen den Orten fehlen",
             "Keine Mobilstationen am Bahnhof"]
@@ -26,18 +25,6 @@ def app_config():
     return {"RATELIMIT_ENABLED": False, "WRITE_RATE_LIMIT": "10000 per minute",
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 55, "max_overflow": 0,
                                           "pool_timeout": 60}}
-
-
-@pytest.fixture
-def concurrent(app, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is tested against PostgreSQL (SQLite serialises every write)")
-
-    def run(requests):
-        """Send each (method, url, json, headers) from its own thread at the same moment; [(status, json)]."""
-        return at_once(app, db, requests)
-
-    return run
 
 
 def assert_one_created(results, conflict_words):

@@ -13,12 +13,20 @@ every page on the way passes the page checks (axe, width, labels): once per page
 after each form was sent.
 """
 
-import itertools
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from test_journeys import WIDE, _log_in, assert_page_ok, choose_option, press_and_wait, tab_to, type_into
+from test_journeys import (
+    WIDE,
+    _fresh_citizen,
+    _log_in,
+    assert_page_ok,
+    choose_option,
+    press_and_wait,
+    tab_to,
+    type_into,
+)
 
 REGION = "paderborn"  # its demo is only read here; what the journey makes is new and titled uniquely
 PROCESS_TITLE = "Smart-City-Werkstatt: der ganze Weg im Browser"
@@ -30,7 +38,6 @@ CURRENT_PHASE = "Problemdefinition"  # the phase that holds the proposal collect
 # Days from today to each phase's start and end: three are over, the collection's runs, two are to come.
 PHASE_DAYS = {"Bestandsaufnahme": (-70, -50), "Handlungsfelder und Ziele": (-50, -30), "Vision": (-30, -10),
               CURRENT_PHASE: (-10, 20), "Projektplanung": (20, 50), "Umsetzung": (50, 400)}
-_accounts = itertools.count(1)
 
 
 class Journey:
@@ -81,22 +88,6 @@ def _local(days, hour=9):
 
     moment = to_local(utcnow()).replace(hour=hour, minute=0, second=0, microsecond=0) + timedelta(days=days)
     return moment.strftime("%Y-%m-%dT%H:%M")
-
-
-def _citizen(live_server):
-    """A new confirmed citizen account (the one kind of direct write here), as test_journeys makes them."""
-    from beteiligung.accounts.services import register_user
-    from beteiligung.extensions import db
-
-    number = next(_accounts)
-    email, password = f"werkstatt{number}@example.org", "werkstatt-geheim-42"
-
-    def create():
-        register_user(email, password, f"Werkstatt {number}", accepted_terms=True)
-        db.session.commit()
-
-    live_server.query(create)
-    return email, password
 
 
 def _scalar(live_server, query):
@@ -200,7 +191,7 @@ def test_workshop_path(live_server, open_page, axe_source):
     assert _scalar(live_server, select(Process.published).where(Process.id == process_id)) is True
 
     # --- 2. A citizen proposes, another supports ---------------------------------------------------------
-    author_email, author_password = _citizen(live_server)
+    author_email, author_password = _fresh_citizen(live_server)
     author = open_page()
     _log_in(author, author_email, author_password)
     journey.to_process(author, process_id)
@@ -219,7 +210,7 @@ def test_workshop_path(live_server, open_page, axe_source):
     assert (state, category, place) == ("published", "Mobilität", "Hauptbahnhof")
     assert urlsplit(author.url).path == f"/vorschlaege/{proposal_id}"
 
-    supporter_email, supporter_password = _citizen(live_server)
+    supporter_email, supporter_password = _fresh_citizen(live_server)
     supporter = open_page()
     _log_in(supporter, supporter_email, supporter_password)
     journey.to_process(supporter, process_id)
