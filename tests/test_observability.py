@@ -37,6 +37,15 @@ def app_config(request):
 
 
 @pytest.fixture(autouse=True)
+def no_request_id_left_over():
+    """A response of an earlier test that nobody closed (a plain test client) leaves its id in this thread, as
+    a server never would: each test here starts outside any request."""
+    token = observability._request_id.set(None)
+    yield
+    observability._request_id.reset(token)
+
+
+@pytest.fixture(autouse=True)
 def restore_logging():
     """The JSON handler goes on the root logger: each test leaves logging as it found it."""
     root = logging.getLogger()
