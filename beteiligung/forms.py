@@ -1,6 +1,6 @@
 """Helpers shared by the page forms."""
 
-from flask import flash, request
+from flask import flash, redirect, request
 
 from .extensions import db
 
@@ -32,6 +32,31 @@ def show_error(form, error):
     unplaced = apply_errors(form, error)
     flash(" ".join([error.message, *unplaced]), "error")
     return error.status
+
+
+def submit_form(form, action, message, target):
+    """The flow of a page form that calls one service: on a valid submission ``action()`` runs and is
+    committed, ``message`` (or ``message(result)``) is flashed and the answer is a 303 to ``target(result)``;
+    a refusal (a DomainError) is rolled back and its messages go on the form. Returns ``(redirect or None,
+    status)``: without a redirect, render the form with that status (200 not sent, 422 invalid, the
+    refusal's status)::
+
+        done, status = submit_form(form, lambda: services.create_measure(…), _("Angelegt."), lambda m: url_for(…))
+        return done or (render_template(…), status)
+    """
+    from .errors import DomainError
+
+    if not form.is_submitted():
+        return None, 200
+    if not form.validate():
+        return None, 422
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as error:
+        return None, show_error(form, error)
+    flash(message(result) if callable(message) else message, "success")
+    return redirect(target(result), code=303), 303
 
 
 def form_errors(form):

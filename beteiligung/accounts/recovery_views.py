@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..forms import show_error
+from ..forms import show_error, submit_form
 from . import recovery, services
 from .recovery_forms import ConfirmForm, EmailChangeForm, ProfileForm, ResetPasswordForm, ResetRequestForm
 from .views import _account_key, bp
@@ -78,22 +78,14 @@ def reset_password(token):
 @login_required
 def change_email():
     form = EmailChangeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            address = recovery.request_email_change(current_user._get_current_object(), form.current_password.data,
-                                                    form.email.data)
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Wir haben einen Link an %(email)s geschickt. Ihre Adresse ändert sich erst, wenn Sie ihn öffnen "
-                    "und die Änderung bestätigen; er gilt %(hours)d Stunden.", email=address,
-                    hours=current_app.config["EMAIL_CHANGE_HOURS"]), "success")
-            return redirect(url_for("accounts.account"), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/email.html", form=form), status
+    done, status = submit_form(
+        form, lambda: recovery.request_email_change(current_user._get_current_object(), form.current_password.data,
+                                                    form.email.data),
+        lambda address: _("Wir haben einen Link an %(email)s geschickt. Ihre Adresse ändert sich erst, wenn Sie ihn "
+                          "öffnen und die Änderung bestätigen; er gilt %(hours)d Stunden.", email=address,
+                          hours=current_app.config["EMAIL_CHANGE_HOURS"]),
+        lambda _address: url_for("accounts.account"))
+    return done or (render_template("accounts/email.html", form=form), status)
 
 
 def _email_refused(reason):
@@ -139,16 +131,8 @@ def confirm_email_change(token):
 def profile():
     user = current_user._get_current_object()
     form = ProfileForm(data={"pseudonym": user.pseudonym, "locale": user.locale})  # what is sent wins
-    status = 200
-    if form.validate_on_submit():
-        try:
-            recovery.update_profile(user, form.pseudonym.data, form.locale.data)
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Ihr Name und Ihre Sprache sind gespeichert."), "success")
-            return redirect(url_for("accounts.account"), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/profile.html", form=form), status
+    done, status = submit_form(
+        form, lambda: recovery.update_profile(user, form.pseudonym.data, form.locale.data),
+        _("Ihr Name und Ihre Sprache sind gespeichert."),
+        lambda _result: url_for("accounts.account"))
+    return done or (render_template("accounts/profile.html", form=form), status)

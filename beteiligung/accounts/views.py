@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from .. import timeutil
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
-from ..forms import show_error
+from ..forms import show_error, submit_form
 from ..ids import parse_id
 from . import services
 from .forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
@@ -116,20 +116,12 @@ def register():
     from .confirmation import register_account
 
     form = RegisterForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            register_account(form.email.data, form.password.data, form.pseudonym.data, form.accept_terms.data,
-                             locale=str(get_locale()))
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Fast geschafft: Bitte bestätigen Sie Ihre E-Mail-Adresse."), "success")
-            return redirect(url_for("accounts.registered"), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/register.html", form=form), status
+    done, status = submit_form(
+        form, lambda: register_account(form.email.data, form.password.data, form.pseudonym.data,
+                                       form.accept_terms.data, locale=str(get_locale())),
+        _("Fast geschafft: Bitte bestätigen Sie Ihre E-Mail-Adresse."),
+        lambda _result: url_for("accounts.registered"))
+    return done or (render_template("accounts/register.html", form=form), status)
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])

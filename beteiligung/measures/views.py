@@ -5,9 +5,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import DomainError, Invalid
+from ..errors import Invalid
 from ..extensions import db
-from ..forms import form_errors, show_error
+from ..forms import form_errors, submit_form
 from ..ids import parse_id
 from ..policy import can_moderate
 from ..processes import services as processes
@@ -74,19 +74,11 @@ def show(measure_id):
 def create(process_id):
     process = _managed_process(process_id)
     form = MeasureForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            measure = services.create_measure(current_user, process, **_fields(form))
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Die Maßnahme wurde angelegt."), "success")
-            return redirect(url_for(".show", measure_id=measure.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("measures/form.html", process=process, measure=None, form=form), status
+    done, status = submit_form(
+        form, lambda: services.create_measure(current_user, process, **_fields(form)),
+        _("Die Maßnahme wurde angelegt."),
+        lambda measure: url_for(".show", measure_id=measure.id))
+    return done or (render_template("measures/form.html", process=process, measure=None, form=form), status)
 
 
 @bp.route("/massnahmen/<int:measure_id>/bearbeiten", methods=["GET", "POST"])
@@ -94,19 +86,11 @@ def create(process_id):
 def edit(measure_id):
     measure = _managed(measure_id)
     form = MeasureForm(obj=measure)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_measure(current_user, measure, **_fields(form))
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Die Änderungen wurden gespeichert."), "success")
-            return redirect(url_for(".show", measure_id=measure.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("measures/form.html", process=measure.process, measure=measure, form=form), status
+    done, status = submit_form(
+        form, lambda: services.update_measure(current_user, measure, **_fields(form)),
+        _("Die Änderungen wurden gespeichert."),
+        lambda _result: url_for(".show", measure_id=measure.id))
+    return done or (render_template("measures/form.html", process=measure.process, measure=measure, form=form), status)
 
 
 @bp.route("/massnahmen/<int:measure_id>/stand", methods=["POST"])

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError, Invalid
 from ..extensions import db
-from ..forms import form_errors, page_arg, show_error
+from ..forms import form_errors, page_arg, show_error, submit_form
 from ..ids import parse_id
 from ..measures.services import measure_list
 from ..pagination import paginate
@@ -100,20 +100,12 @@ def create(region_slug):
         (key, template["title"]) for key, template in templates.items()]
     if request.method == "GET" and request.args.get("vorlage") in templates:
         form.template.data = request.args["vorlage"]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            process = services.create_process(current_user, region, form.title.data, form.summary.data,
-                                              form.body.data, template=form.template.data or None)
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Der Beteiligungsprozess wurde als Entwurf angelegt."), "success")
-            return redirect(url_for(".edit", process_id=process.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("processes/new.html", form=form, region=region, templates=templates), status
+    done, status = submit_form(
+        form, lambda: services.create_process(current_user, region, form.title.data, form.summary.data,
+                                              form.body.data, template=form.template.data or None),
+        _("Der Beteiligungsprozess wurde als Entwurf angelegt."),
+        lambda process: url_for(".edit", process_id=process.id))
+    return done or (render_template("processes/new.html", form=form, region=region, templates=templates), status)
 
 
 @bp.route("/prozesse/<int:process_id>/bearbeiten", methods=["GET", "POST"])
@@ -121,22 +113,15 @@ def create(region_slug):
 def edit(process_id):
     process = _managed(process_id)
     form = ProcessForm(obj=process)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_process(current_user, process, title=form.title.data, summary=form.summary.data,
-                                    body=form.body.data)
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Die Änderungen wurden gespeichert."), "success")
-            return redirect(url_for(".edit", process_id=process.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("processes/edit.html", process=process, form=form, image_form=HeaderImageForm(prefix="bild"),
-                           rows=services.timeline(process, current_user),
-                           image_limit=f"{images.max_bytes() / 1024 / 1024:g}"), status
+    done, status = submit_form(
+        form, lambda: services.update_process(current_user, process, title=form.title.data,
+                                              summary=form.summary.data, body=form.body.data),
+        _("Die Änderungen wurden gespeichert."),
+        lambda _result: url_for(".edit", process_id=process.id))
+    return done or (render_template("processes/edit.html", process=process, form=form,
+                                    image_form=HeaderImageForm(prefix="bild"),
+                                    rows=services.timeline(process, current_user),
+                                    image_limit=f"{images.max_bytes() / 1024 / 1024:g}"), status)
 
 
 @bp.route("/prozesse/<int:process_id>/bild", methods=["POST"])
@@ -206,19 +191,12 @@ def _phase_dates(form):
 def add_phase(process_id):
     process = _managed(process_id)
     form = PhaseForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.add_phase(current_user, process, form.title.data, form.description.data, **_phase_dates(form))
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Die Phase wurde angelegt."), "success")
-            return redirect(url_for(".edit", process_id=process.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("processes/phase.html", process=process, phase=None, form=form), status
+    done, status = submit_form(
+        form, lambda: services.add_phase(current_user, process, form.title.data, form.description.data,
+                                         **_phase_dates(form)),
+        _("Die Phase wurde angelegt."),
+        lambda _result: url_for(".edit", process_id=process.id))
+    return done or (render_template("processes/phase.html", process=process, phase=None, form=form), status)
 
 
 def _attach_form(process, phase):

@@ -12,7 +12,7 @@ from ..comments import services as comments
 from ..comments.forms import ActionForm
 from ..errors import DomainError, Invalid
 from ..extensions import db
-from ..forms import form_errors, page_arg, show_error
+from ..forms import form_errors, page_arg, show_error, submit_form
 from ..ids import parse_id
 from ..pagination import paginate
 from ..policy import can_moderate, needs_confirmation
@@ -305,19 +305,12 @@ def create_collection(region_slug):
     if not can_moderate(current_user, region):
         abort(403)
     form = _collection_form()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            collection = services.create_collection(current_user, region, **_collection_values(form))
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Die Vorschlagssammlung wurde angelegt."), "success")
-            return redirect(url_for(".collection", collection_id=collection.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("proposals/collection_form.html", form=form, region=region, collection=None), status
+    done, status = submit_form(
+        form, lambda: services.create_collection(current_user, region, **_collection_values(form)),
+        _("Die Vorschlagssammlung wurde angelegt."),
+        lambda collection: url_for(".collection", collection_id=collection.id))
+    return done or (render_template("proposals/collection_form.html", form=form, region=region, collection=None),
+                    status)
 
 
 @bp.route("/vorschlagssammlungen/<int:collection_id>/bearbeiten", methods=["GET", "POST"])
@@ -327,19 +320,11 @@ def edit_collection(collection_id):
     if not can_moderate(current_user, collection.region):
         abort(403)
     form = _collection_form(collection)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_collection(current_user, collection, **_collection_values(form))
-            db.session.commit()
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Die Änderungen wurden gespeichert."), "success")
-            return redirect(url_for(".collection", collection_id=collection.id), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("proposals/collection_form.html", form=form, region=collection.region,
-                           collection=collection), status
+    done, status = submit_form(
+        form, lambda: services.update_collection(current_user, collection, **_collection_values(form)),
+        _("Die Änderungen wurden gespeichert."),
+        lambda _result: url_for(".collection", collection_id=collection.id))
+    return done or (render_template("proposals/collection_form.html", form=form, region=collection.region,
+                                    collection=collection), status)
 
 
