@@ -1,12 +1,12 @@
 """The search page (/suche) and the feeds of regions and processes (iCalendar, Atom)."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..errors import Invalid
 from ..forms import page_arg
 from ..processes.services import get_process
-from ..regions.services import get_region_by_slug, list_regions
+from ..regions.services import get_region_by_slug, list_regions, region_or_404
 from . import feeds
 from .search import STATUS_LABELS, STATUSES, search, search_kinds
 
@@ -57,9 +57,7 @@ def _calendar_response(name, events, filename):
 
 @bp.route("/regionen/<region_slug>/termine.ics")
 def region_calendar(region_slug):
-    region = get_region_by_slug(region_slug)
-    if region is None:
-        abort(404)
+    region = region_or_404(region_slug)
     processes, polls = feeds.region_dates(region)
     events = feeds.phase_events(processes, _host(), _absolute) + feeds.poll_events(polls, _host(), _absolute)
     return _calendar_response(_("Termine: %(region)s", region=region.name), events, f"termine-{region.slug}.ics")
@@ -76,9 +74,7 @@ def process_calendar(process_id):
 
 @bp.route("/regionen/<region_slug>/neu.atom")
 def region_atom(region_slug):
-    region = get_region_by_slug(region_slug)
-    if region is None:
-        abort(404)
+    region = region_or_404(region_slug)
     entries = [{"id": _absolute("processes.show", process_id=p.id), "title": p.title,
                 "url": _absolute("processes.show", process_id=p.id), "summary": p.summary,
                 "published": p.created_at, "updated": p.updated_at or p.created_at}

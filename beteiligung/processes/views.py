@@ -22,7 +22,7 @@ from ..ids import parse_id
 from ..measures.services import measure_list
 from ..pagination import paginate
 from ..policy import can_moderate
-from ..regions.services import get_region_by_slug
+from ..regions.services import region_or_404
 from ..timeutil import to_local, to_utc, utcnow
 from . import images, services
 from .forms import AttachForm, HeaderImageForm, NewProcessForm, PhaseForm, ProcessForm
@@ -50,13 +50,6 @@ def labels():
             "phase_status_label": lambda status: str(PHASE_STATUS_LABELS.get(status, status))}
 
 
-def _region(region_slug):
-    region = get_region_by_slug(region_slug)
-    if region is None:
-        abort(404)
-    return region
-
-
 def _managed(process_id):
     """The process named in the URL, for its region's moderators (drafts are 404 to others, as on reading)."""
     process = services.get_process(current_user, process_id)
@@ -67,7 +60,7 @@ def _managed(process_id):
 
 @bp.route("/regionen/<region_slug>/prozesse")
 def index(region_slug):
-    region = _region(region_slug)
+    region = region_or_404(region_slug)
     query = services.process_query(current_user, region).options(selectinload(Process.phases))
     page = paginate(query, page_arg(), current_app.config.get("PROCESSES_PER_PAGE", 20))
     return render_template("processes/index.html", region=region, page=page, now=utcnow(),
@@ -91,7 +84,7 @@ def show(process_id):
 @bp.route("/regionen/<region_slug>/prozesse/neu", methods=["GET", "POST"])
 @login_required
 def create(region_slug):
-    region = _region(region_slug)
+    region = region_or_404(region_slug)
     if not can_moderate(current_user, region):
         abort(403)
     templates = templates_for(region)

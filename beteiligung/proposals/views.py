@@ -17,7 +17,7 @@ from ..ids import parse_id
 from ..pagination import paginate
 from ..policy import can_moderate, needs_confirmation
 from ..processes import images
-from ..regions.services import get_region_by_slug
+from ..regions.services import region_or_404
 from ..timeutil import to_local, to_utc, utcnow
 from . import services
 from .forms import CollectionForm, HideForm, MergeForm, ProposalForm, StatusForm
@@ -42,13 +42,6 @@ def image_upload_limit(endpoint, values):
 def labels():
     return {"proposal_status_label": lambda status: str(STATUS_LABELS.get(status, status)),
             "proposal_state_label": lambda state: str(STATE_LABELS.get(state, state))}
-
-
-def _region(region_slug):
-    region = get_region_by_slug(region_slug)
-    if region is None:
-        abort(404)
-    return region
 
 
 def _seed():
@@ -78,7 +71,7 @@ def _proposal_form(collection, formdata=None):
 
 @bp.route("/regionen/<region_slug>/vorschlagssammlungen")
 def index(region_slug):
-    region = _region(region_slug)
+    region = region_or_404(region_slug)
     page = paginate(services.collection_query(current_user, region), page_arg(), 20)
     return render_template("proposals/index.html", region=region, page=page, now=utcnow(),
                            counts=services.published_counts([c.id for c in page.items]),
@@ -301,7 +294,7 @@ def _collection_values(form):
 @bp.route("/regionen/<region_slug>/vorschlagssammlungen/neu", methods=["GET", "POST"])
 @login_required
 def create_collection(region_slug):
-    region = _region(region_slug)
+    region = region_or_404(region_slug)
     if not can_moderate(current_user, region):
         abort(403)
     form = _collection_form()

@@ -6,6 +6,7 @@ the audit entry has no actor.
 
 import re
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -146,6 +147,14 @@ def get_region_by_slug(slug):
     if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
         return None
     return db.session.scalar(select(Region).where(Region.slug == slug))
+
+
+def region_or_404(slug):
+    """The region a page's URL names; 404 when there is none."""
+    region = get_region_by_slug(slug)
+    if region is None:
+        abort(404)
+    return region
 
 
 def list_regions():

@@ -22,7 +22,7 @@ from ..plugins.runtime import get_registry, navigation
 from ..plugins.services import enabled_names
 from ..policy import can_administer_region, require_admin, require_region_admin, unconfirmed_kinds
 from ..polls.services import poll_query
-from .services import add_region_admin, get_region_by_slug, remove_region_admin, update_region
+from .services import add_region_admin, region_or_404, remove_region_admin, update_region
 
 bp = Blueprint("regions", __name__)
 
@@ -53,9 +53,7 @@ def _newest(query):
 
 @bp.route("/regionen/<region_slug>")
 def show(region_slug):
-    region = get_region_by_slug(region_slug)
-    if region is None:
-        abort(404)
+    region = region_or_404(region_slug)
     consultations, more_consultations = _newest(consultation_query(current_user, region))
     polls, more_polls = _newest(poll_query(current_user, region))
     return render_template("regions/show.html", region=region, consultations=consultations, polls=polls,
@@ -66,9 +64,7 @@ def show(region_slug):
 
 def _administered_region(region_slug):
     """The region of the URL (404) that the signed-in account may administer (403 with a German sentence)."""
-    region = get_region_by_slug(region_slug)
-    if region is None:
-        abort(404)
+    region = region_or_404(region_slug)
     require_region_admin(current_user, region)
     return region
 
