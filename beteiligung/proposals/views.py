@@ -187,9 +187,7 @@ def _discussion(proposal):
 def support(proposal_id):
     proposal = services.get_proposal(current_user, proposal_id)
     services.support(current_user, proposal)
-    db.session.commit()
-    flash(_("Sie unterstützen diesen Vorschlag."), "success")
-    return redirect(url_for(".show", proposal_id=proposal.id), code=303)
+    return _done(proposal, _("Sie unterstützen diesen Vorschlag."))
 
 
 @bp.route("/vorschlaege/<int:proposal_id>/zuruecknehmen", methods=["POST"])
@@ -197,8 +195,13 @@ def support(proposal_id):
 def withdraw(proposal_id):
     proposal = services.get_proposal(current_user, proposal_id)
     services.withdraw(current_user, proposal)
+    return _done(proposal, _("Sie unterstützen diesen Vorschlag nicht mehr."))
+
+
+def _done(proposal, message):
+    """After an action on a proposal: commit, say so, back to its page."""
     db.session.commit()
-    flash(_("Sie unterstützen diesen Vorschlag nicht mehr."), "success")
+    flash(message, "success")
     return redirect(url_for(".show", proposal_id=proposal.id), code=303)
 
 
@@ -228,9 +231,7 @@ def moderate(collection_id):
 def publish(proposal_id):
     proposal = _moderated_proposal(proposal_id)
     services.publish_proposal(current_user, proposal)
-    db.session.commit()
-    flash(_("Der Vorschlag ist veröffentlicht."), "success")
-    return redirect(url_for(".show", proposal_id=proposal.id), code=303)
+    return _done(proposal, _("Der Vorschlag ist veröffentlicht."))
 
 
 @bp.route("/vorschlaege/<int:proposal_id>/ausblenden", methods=["POST"])
@@ -241,9 +242,7 @@ def hide(proposal_id):
     if not form.validate_on_submit():
         raise Invalid(form_errors(form) or _("Bitte prüfen Sie die markierten Angaben."))
     services.hide_proposal(current_user, proposal, form.reason.data)
-    db.session.commit()
-    flash(_("Der Vorschlag ist ausgeblendet."), "success")
-    return redirect(url_for(".show", proposal_id=proposal.id), code=303)
+    return _done(proposal, _("Der Vorschlag ist ausgeblendet."))
 
 
 @bp.route("/vorschlaege/<int:proposal_id>/zusammenfuehren", methods=["POST"])
