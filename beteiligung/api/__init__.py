@@ -194,6 +194,14 @@ def load(schema, data=None):
         raise Invalid(_("Einige Angaben sind ungültig."), field_errors(error.messages)) from None
 
 
+def load_changes(schema):
+    """The fields a PATCH changes, validated; a body that changes nothing is refused (422)."""
+    data = load(schema)
+    if not data:
+        raise Invalid(_("Keine Änderung angegeben."))
+    return data
+
+
 MAX_PAGE = 100_000
 
 

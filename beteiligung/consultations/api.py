@@ -2,7 +2,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..api import api_user, bp, load, load_changes, page_args, paged, require_api_user
 from ..errors import Invalid
 from ..extensions import db
 from ..pagination import paginate
@@ -51,9 +51,7 @@ def get_consultation(consultation_id):
 def update_consultation(consultation_id):
     user = require_api_user()
     consultation = services.get_consultation(user, consultation_id)
-    data = dates_to_utc(load(ConsultationUpdateSchema()))
-    if not data:
-        raise Invalid(_("Keine Änderung angegeben."))
+    data = dates_to_utc(load_changes(ConsultationUpdateSchema()))
     services.update_consultation(user, consultation, **data)
     db.session.commit()
     return jsonify(consultation_to_json(consultation))

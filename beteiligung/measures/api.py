@@ -4,7 +4,7 @@ moderators of the process's region, and the export of a process."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from ..api import BadRequest, api_user, bp, load, page_args, paged, require_api_user
+from ..api import BadRequest, api_user, bp, load, load_changes, page_args, paged, require_api_user
 from ..errors import Invalid
 from ..extensions import db
 from ..ids import parse_id
@@ -65,9 +65,7 @@ def get_measure(measure_id):
 def update_measure(measure_id):
     user = require_api_user()
     measure = services.get_measure(user, measure_id)
-    data = load(MeasurePatchSchema())
-    if not data:
-        raise Invalid(_("Keine Änderung angegeben."))
+    data = load_changes(MeasurePatchSchema())
     if "links" in data:
         data["links"] = link_pairs(data["links"])
     services.update_measure(user, measure, **data)

@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..api import api_user, bp, load, load_changes, page_args, paged, require_api_user
 from ..consultations.schemas import dates_to_utc
 from ..errors import Invalid, Unauthorized
 from ..extensions import db, limiter
@@ -100,9 +100,7 @@ def get_poll(poll_id):
 def update_poll(poll_id):
     user = require_api_user()
     poll = services.get_poll(user, poll_id)
-    data = dates_to_utc(load(PollPatchSchema()))
-    if not data:
-        raise Invalid(_("Keine Änderung angegeben."))
+    data = dates_to_utc(load_changes(PollPatchSchema()))
     services.update_poll(user, poll, data)
     db.session.commit()
     return jsonify(poll_to_json(poll))

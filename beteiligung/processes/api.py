@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..api import api_user, bp, load, load_changes, page_args, paged, require_api_user
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..pagination import Page, paginate
@@ -77,9 +77,7 @@ def get_process(process_id):
 def update_process(process_id):
     user = require_api_user()
     process = services.get_process(user, process_id)
-    data = load(ProcessPatchSchema())
-    if not data:
-        raise Invalid(_("Keine Änderung angegeben."))
+    data = load_changes(ProcessPatchSchema())
     published = data.pop("published", None)
     services.update_process(user, process, **data)
     if published is not None:
@@ -123,9 +121,7 @@ def _phase_json(phase, user):
 def update_phase(phase_id):
     user = require_api_user()
     phase = _phase(user, phase_id)
-    data = phase_dates_to_utc(load(PhasePatchSchema()))
-    if not data:
-        raise Invalid(_("Keine Änderung angegeben."))
+    data = phase_dates_to_utc(load_changes(PhasePatchSchema()))
     move = data.pop("move", None)
     if data:
         services.update_phase(user, phase, **data)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from ..accounts.models import User, region_moderators
 from ..accounts.services import set_moderator
 from ..admin.services import find_user_by_email
-from ..api import api_user, bp, load, page_args, paged, require_api_user
+from ..api import api_user, bp, load, load_changes, page_args, paged, require_api_user
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..pagination import paginate
@@ -67,9 +67,7 @@ def update_region(slug):
     user = require_api_user()
     region = _region_or_404(slug)
     require_region_admin(user, region)
-    data = load(RegionPatchSchema())
-    if not data:
-        raise Invalid(_("Keine Änderung angegeben."))
+    data = load_changes(RegionPatchSchema())
     services.update_region(user, region, data)
     db.session.commit()
     return jsonify(_region_json(region))
