@@ -17,6 +17,18 @@ def can_moderate(user, region):
     return user.role == "moderator" and any(r.id == region.id for r in user.moderated_regions)
 
 
+def visible_where(viewer, public, region_id):
+    """The SQL condition of the rows a viewer may see in lists: the public ones (``public``, a condition) for
+    everyone, also those of the regions a moderator moderates (``region_id``, a column), all for admins."""
+    from sqlalchemy import or_, true
+
+    if not is_authenticated(viewer) or viewer.role == "citizen":
+        return public
+    if viewer.role == "admin":
+        return true()
+    return or_(public, region_id.in_([r.id for r in viewer.moderated_regions]))
+
+
 def require_login(user):
     if not is_authenticated(user):
         raise Unauthorized(_("Bitte melden Sie sich an."))

@@ -7,7 +7,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..markup import clean_text, render_markdown, slugify, split_sections
 from ..plugins.models import RegionPlugin
-from ..policy import can_moderate, require_moderator
+from ..policy import can_moderate, require_moderator, visible_where
 from ..timeutil import utcnow
 from .models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN, Consultation, ConsultationStatus, Section
 
@@ -125,11 +125,7 @@ def consultation_query(viewer=None, region=None, status=None):
         query = query.where(Consultation.region_id == region.id)
     if status is not None:
         query = query.where(status_condition(status, utcnow()))
-    if viewer is None or not getattr(viewer, "is_authenticated", False) or viewer.role == "citizen":
-        query = query.where(Consultation.published.is_(True))
-    elif viewer.role != "admin":
-        region_ids = [r.id for r in viewer.moderated_regions]
-        query = query.where(or_(Consultation.published.is_(True), Consultation.region_id.in_(region_ids)))
+    query = query.where(visible_where(viewer, Consultation.published.is_(True), Consultation.region_id))
     return query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
 
 

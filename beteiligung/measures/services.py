@@ -21,7 +21,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..mail import absolute_url
 from ..markup import clean_text, render_markdown
-from ..policy import can_moderate, is_authenticated, require_moderator
+from ..policy import can_moderate, require_moderator, visible_where
 from ..processes.models import Process
 from ..processes.services import get_process, timeline
 from ..timeutil import isoformat, utcnow
@@ -56,12 +56,7 @@ def _check():
 
 def _visible(query, viewer):
     """Only measures of processes the viewer may see: published ones, drafts for their region's moderators."""
-    if not is_authenticated(viewer) or viewer.role == "citizen":
-        return query.where(Process.published.is_(True))
-    if viewer.role != "admin":
-        region_ids = [r.id for r in viewer.moderated_regions]
-        return query.where(or_(Process.published.is_(True), Process.region_id.in_(region_ids)))
-    return query
+    return query.where(visible_where(viewer, Process.published.is_(True), Process.region_id))
 
 
 def measure_query(viewer=None, process_id=None, region=None):

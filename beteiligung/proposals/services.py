@@ -7,7 +7,7 @@ the number of rows, also under concurrent requests.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import BigInteger, and_, cast, delete, func, or_, select, update
+from sqlalchemy import BigInteger, and_, cast, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -17,7 +17,14 @@ from ..extensions import db
 from ..markup import clean_text, render_markdown
 from ..notifications import services as notifications
 from ..pagination import paginate
-from ..policy import can_moderate, is_authenticated, require_confirmed, require_login, require_moderator
+from ..policy import (
+    can_moderate,
+    is_authenticated,
+    require_confirmed,
+    require_login,
+    require_moderator,
+    visible_where,
+)
 from ..processes import images
 from ..timeutil import utcnow
 from .labels import STATUS_LABELS
@@ -131,11 +138,7 @@ def collection_query(viewer=None, region=None):
     query = select(ProposalCollection)
     if region is not None:
         query = query.where(ProposalCollection.region_id == region.id)
-    if not is_authenticated(viewer) or viewer.role == "citizen":
-        query = query.where(ProposalCollection.published.is_(True))
-    elif viewer.role != "admin":
-        region_ids = [r.id for r in viewer.moderated_regions]
-        query = query.where(or_(ProposalCollection.published.is_(True), ProposalCollection.region_id.in_(region_ids)))
+    query = query.where(visible_where(viewer, ProposalCollection.published.is_(True), ProposalCollection.region_id))
     return query.order_by(ProposalCollection.created_at.desc(), ProposalCollection.id.desc())
 
 

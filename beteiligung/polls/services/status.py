@@ -7,7 +7,7 @@ from ... import events
 from ...errors import NotAllowed, NotFound
 from ...extensions import db
 from ...notifications import services as notifications
-from ...policy import can_moderate, is_authenticated
+from ...policy import can_moderate, visible_where
 from ...timeutil import utcnow
 from ..models import Poll, PollStatus, ResultsVisibility
 
@@ -33,11 +33,7 @@ def poll_query(user, region=None, status=None, consultation=None):
         query = query.where(Poll.consultation_id == consultation.id)
     if status is not None:
         query = query.where(status_condition(status, now))
-    if not is_authenticated(user) or user.role == "citizen":
-        query = query.where(not_(status_condition(PollStatus.DRAFT, now)))
-    elif user.role == "moderator":
-        region_ids = [r.id for r in user.moderated_regions]
-        query = query.where(or_(not_(status_condition(PollStatus.DRAFT, now)), Poll.region_id.in_(region_ids)))
+    query = query.where(visible_where(user, not_(status_condition(PollStatus.DRAFT, now)), Poll.region_id))
     return query.order_by(Poll.created_at.desc(), Poll.id.desc())
 
 

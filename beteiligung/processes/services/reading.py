@@ -1,11 +1,11 @@
 """Reading processes: who sees what, phases with their instruments, the timeline (never writes)."""
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ...errors import NotFound
 from ...extensions import db
-from ...policy import can_moderate, is_authenticated
+from ...policy import can_moderate, visible_where
 from ...timeutil import utcnow
 from ..instruments import kinds_for
 from ..models import PhaseInstrument, Process, ProcessPhase
@@ -16,11 +16,7 @@ def process_query(viewer=None, region=None):
     query = select(Process)
     if region is not None:
         query = query.where(Process.region_id == region.id)
-    if not is_authenticated(viewer) or viewer.role == "citizen":
-        query = query.where(Process.published.is_(True))
-    elif viewer.role != "admin":
-        region_ids = [r.id for r in viewer.moderated_regions]
-        query = query.where(or_(Process.published.is_(True), Process.region_id.in_(region_ids)))
+    query = query.where(visible_where(viewer, Process.published.is_(True), Process.region_id))
     return query.order_by(Process.created_at.desc(), Process.id.desc())
 
 
