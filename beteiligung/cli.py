@@ -24,6 +24,39 @@ def settle_polls_command():
     click.echo(f"{changed} Umfragen geöffnet oder beendet.")
 
 
+@polls_cli.command("recount")
+@click.option("--poll", "poll_id", type=int, help="Nur diese Umfrage (ID) / only this poll.")
+@click.option("--check", is_flag=True, help="Nur vergleichen, nichts ändern / compare only, change nothing.")
+def recount_polls_command(poll_id, check):
+    """Count the results anew from the stored ballots and comparisons (after a bulk import), or --check them.
+
+    Ballots and comparisons are counted as they arrive; this compares those counts with a full recount
+    or rebuilds them. With --check it exits with 1 if any poll's counts differ.
+    """
+    from .polls.models import Poll
+    from .polls.services import tallies
+
+    polls = [db.session.get(Poll, poll_id)] if poll_id else db.session.scalars(db.select(Poll).order_by(Poll.id)).all()
+    if polls == [None]:
+        raise click.ClickException(f"Die Umfrage {poll_id} gibt es nicht.")
+    differing = 0
+    for poll in polls:
+        found = tallies.differences(poll)
+        if found:
+            differing += 1
+            click.echo(f"Umfrage {poll.id}: {len(found)} Abweichungen, z. B. {found[0][0]}: "
+                       f"gezählt {found[0][1]}, neu gezählt {found[0][2]}")
+        if not check:
+            tallies.recount(poll)
+    if check:
+        click.echo(f"{len(polls)} Umfragen geprüft, {differing} mit Abweichungen.")
+        if differing:
+            raise SystemExit(1)
+        return
+    db.session.commit()
+    click.echo(f"{len(polls)} Umfragen neu gezählt ({differing} wichen ab).")
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--password", required=True, help="Mindestens 10 Zeichen.")

@@ -63,6 +63,17 @@ def poll_results(poll, moderator=False):
     return results(poll, moderator=moderator)
 
 
+def answer_counts(question):
+    """{(option_id, number): (cells, texts)} of a question over all ballots: how often each cell was given
+    and how often with a text. Read from the tallies kept with each ballot, so it costs the same at ten
+    ballots and at a million (use it rather than counting ``Answer`` rows)."""
+    from .polls.services import tallies
+
+    return {(option_id, number): (cells, texts)
+            for question_id, option_id, number, cells, _heads, texts in tallies.answer_cells(question.poll)
+            if question_id == question.id}
+
+
 def results_csv_rows(poll, data):
     """The rows (header first) of the results CSV for ``data = poll_results(poll)``."""
     from .polls.services import csv_rows
@@ -252,7 +263,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "API_VERSION", "Answer", "AnswerError", "Ballot", "Cell", "Comment", "Conflict", "Consultation",
+    "API_VERSION", "Answer", "AnswerError", "answer_counts", "Ballot", "Cell", "Comment", "Conflict", "Consultation",
     "DataCategory", "DefinitionError", "FlaskForm", "Invalid", "NotAllowed", "NotFound", "Option", "Plugin", "Poll",
     "Question",
     "QuestionType", "Region", "Setting", "User",

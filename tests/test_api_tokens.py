@@ -154,6 +154,26 @@ def test_get_with_token_leaves_last_used_unchanged_and_a_write_sets_it(api, db, 
     assert used is not None and before - timedelta(seconds=1) <= used <= utcnow()
 
 
+def test_the_last_use_is_noted_to_the_minute(api, db, create_user, create_consultation, count_queries):
+    """A client writing often updates its token at most once a minute: no extra UPDATE on every write."""
+    user = create_user()
+    consultation = create_consultation()
+    token = new_token(api, user)["token"]
+    comments = f"/api/v1/consultations/{consultation.id}/comments"
+    assert api.post(comments, json={"body": "Erster Beitrag."}, headers=bearer(token)).status_code == 201
+    first = tokens_of(db, user)[0].last_used_at
+    with count_queries() as counter:
+        assert api.post(comments, json={"body": "Zweiter Beitrag."}, headers=bearer(token)).status_code == 201
+    assert not any(statement.startswith("UPDATE api_tokens") for statement in counter.statements)
+    assert tokens_of(db, user)[0].last_used_at == first
+    # Older than a minute: the next write notes the new time.
+    db.session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user.id)
+                       .values(last_used_at=first - timedelta(minutes=2)))
+    db.session.commit()
+    assert api.post(comments, json={"body": "Dritter Beitrag."}, headers=bearer(token)).status_code == 201
+    assert tokens_of(db, user)[0].last_used_at >= first
+
+
 def test_refused_write_does_not_store_the_last_use(api, db, create_user, create_consultation):
     user = create_user()
     consultation = create_consultation()

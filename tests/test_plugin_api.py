@@ -36,6 +36,7 @@ PINNED = [
     "suppress_small_groups", "withheld",
     "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",
     "InstrumentKind", "Process", "phase_of", "processes_query",
+    "answer_counts",
 ]
 
 
@@ -381,3 +382,25 @@ def test_no_shipped_plugin_reads_the_small_group_setting_itself():
     hits = [str(path) for plugin in PLUGINS.iterdir() for path in plugin.glob("beteiligung_*/**/*")
             if path.suffix in (".py", ".html") and READS_SETTING.search(path.read_text(encoding="utf-8"))]
     assert hits == []
+
+
+# --- answer_counts: a question's counts from the tallies ---------------------------------------------
+
+def test_answer_counts_gives_a_questions_cells_and_texts(app, db, create_poll, create_user):
+    from beteiligung.polls import services
+
+    poll = create_poll()
+    by_type = {question.type: question for question in poll.questions}
+    choice, text = by_type["single_choice"], by_type["text"]
+    for i in range(3):
+        services.submit_ballot(services.Participant(user=create_user()), poll, {
+            choice.id: choice.options[i % 2].id if i < 2 else {"other": "Mit dem Lastenrad"},
+            text.id: f"Mehr Bänke, bitte ({i})"})
+    db.session.commit()
+    with app.test_request_context():
+        counts = plugin_api.answer_counts(choice)
+        texts = plugin_api.answer_counts(text)
+    assert counts == {(choice.options[0].id, None): (1, 0), (choice.options[1].id, None): (1, 0), (None, None): (1, 1)}
+    assert texts == {(None, None): (3, 3)}
+    with app.test_request_context():
+        assert plugin_api.answer_counts(by_type["scale"]) == {}  # nobody answered it

@@ -495,10 +495,18 @@ def resolve_token(token):
     return api_token
 
 
+# How exactly a token's last use is noted: a busy client's writes update its row at most once per minute.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def mark_token_used(api_token):
-    """Note a write made with the token. No flush and no commit: the request's own commit stores it,
-    and a refused write (rolled back) leaves the old time. Reads never call this: a GET never writes."""
-    api_token.last_used_at = utcnow()
+    """Note a write made with the token, to the minute. No flush and no commit: the request's own commit
+    stores it, and a refused write (rolled back) leaves the old time. Reads never call this: a GET never
+    writes. Within a minute of the last noted use nothing changes, so that a client sending many writes
+    does not add an UPDATE of its token to each of them."""
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_USE_RESOLUTION:
+        api_token.last_used_at = now
 
 
 def list_tokens(user):

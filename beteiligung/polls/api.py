@@ -144,7 +144,7 @@ def create_access_codes(poll_id):
 @code_limit
 def submit_ballot(poll_id):
     who = participant()
-    poll = services.get_poll(who.user, poll_id)
+    poll = services.get_poll(who.user, poll_id, with_questions=True)
     data = load(BallotSchema())
     answers = {}
     for index, answer in enumerate(data["answers"]):
@@ -153,8 +153,9 @@ def submit_ballot(poll_id):
                           {f"answers.{index}": [_("Frage doppelt.")]})
         answers[answer["question_id"]] = answer["value"]
     ballot = services.submit_ballot(who, poll, answers)
-    db.session.commit()
-    return jsonify({"id": ballot.id, "poll_id": poll.id, "message": _("Vielen Dank für Ihre Teilnahme!")}), 201
+    body = {"id": ballot.id, "poll_id": poll.id, "message": _("Vielen Dank für Ihre Teilnahme!")}
+    db.session.commit()  # (the answer is read before: after the commit, reading it would reload the rows)
+    return jsonify(body), 201
 
 
 def _results(poll_id):

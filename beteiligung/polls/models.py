@@ -1,13 +1,28 @@
 """Polls: surveys and problem-definition polls, their questions, ballots, problems and comparisons.
 
-A ballot's answers are stored as rows of ``ballot_answers`` (one or more per answered question),
-so that results are aggregated by the database with one GROUP BY, whatever the number of ballots.
+A ballot's answers are stored as rows of ``ballot_answers`` (one or more per answered question). The
+results do not read them: ``poll_tallies`` and ``poll_pair_tallies`` count them as they arrive, in the same
+transaction, spread over a few shards so that concurrent ballots rarely wait for each other
+(``beteiligung.polls.services.tallies``). Reading the results adds up at most a few rows per answer cell,
+whatever the number of ballots.
 """
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..choices import one_of
 from ..extensions import db
@@ -97,7 +112,6 @@ class Poll(db.Model):
     closes_at: Mapped[object | None] = mapped_column(db.DateTime)
     # "plugin:key" of the template the poll was made from, if any.
     template: Mapped[str | None] = mapped_column(String(TEMPLATE_KEY_MAX))
-    ballot_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow, index=True)
     opened_at: Mapped[object | None] = mapped_column(db.DateTime)
@@ -196,7 +210,12 @@ class Answer(db.Model):
     """One cell of a ballot: an option chosen, a number given, a text written (or a combination)."""
 
     __tablename__ = "ballot_answers"
-    __table_args__ = (Index("ix_ballot_answers_poll_question", "poll_id", "question_id", "option_id", "number"),)
+    __table_args__ = (
+        Index("ix_ballot_answers_poll_question", "poll_id", "question_id", "option_id", "number"),
+        # The written answers of a question, newest first, for the moderators' results (only rows with a text).
+        Index("ix_ballot_answers_texts", "question_id", "id", postgresql_where=text("text IS NOT NULL"),
+              sqlite_where=text("text IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
@@ -252,3 +271,50 @@ class Comparison(db.Model):
     second_id: Mapped[int] = mapped_column(ForeignKey("poll_problems.id", ondelete="CASCADE"))
     winner_id: Mapped[int | None] = mapped_column(ForeignKey("poll_problems.id", ondelete="CASCADE"))
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+
+class Tally(db.Model):
+    """A counter of a poll, in one of ``TALLY_SHARDS`` shards: added to in the transaction of what it counts.
+
+    ``cell`` names what is counted: ``"ballots"`` (a survey's ballots), ``"comparisons"`` and
+    ``"participants"`` (a problem-definition poll's), or an answer cell ``"q<question>:<option>:<number>"``
+    with its ``question_id``, ``option_id`` and ``number``: ``cells`` how often it was given, ``heads`` how
+    often as a ballot's first cell for the question (the respondents), ``texts`` how often with a text.
+    The shards keep concurrent ballots from waiting on one row; a reader adds them up.
+    """
+
+    __tablename__ = "poll_tallies"
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    cell: Mapped[str] = mapped_column(String(60), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("poll_questions.id", ondelete="CASCADE"), index=True)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int | None] = mapped_column()
+    cells: Mapped[int] = mapped_column(default=0)
+    heads: Mapped[int] = mapped_column(default=0)
+    texts: Mapped[int] = mapped_column(default=0)
+
+
+class PairTally(db.Model):
+    """The verdicts on one pair of problems (first_id < second_id), in one of ``PAIR_SHARDS`` shards."""
+
+    __tablename__ = "poll_pair_tallies"
+    __table_args__ = (CheckConstraint("first_id < second_id", name="ordered_pair"),)
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("poll_problems.id", ondelete="CASCADE"), primary_key=True)
+    second_id: Mapped[int] = mapped_column(ForeignKey("poll_problems.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    first_wins: Mapped[int] = mapped_column(default=0)
+    second_wins: Mapped[int] = mapped_column(default=0)
+    ties: Mapped[int] = mapped_column(default=0)
+
+
+BALLOTS = "ballots"  # the Tally cell that counts a survey's ballots
+
+# A survey's number of ballots: the sum of its "ballots" tally (at most TALLY_SHARDS rows), read with the poll.
+Poll.ballot_count = column_property(
+    select(func.coalesce(func.sum(Tally.cells), 0)).where(Tally.poll_id == Poll.id, Tally.cell == BALLOTS)
+    .correlate_except(Tally).scalar_subquery())

@@ -11,6 +11,7 @@ them all, so callers import from here:
 - ``codes``: access codes for workshops;
 - ``participation``: who takes part and their ballot;
 - ``problems``: problem-definition polls (problems, pairwise comparisons, ranking);
+- ``tallies``: the counters behind the results, added to with each ballot and comparison, and recounted;
 - ``results``: aggregated results and CSV.
 """
 

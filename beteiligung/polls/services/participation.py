@@ -11,8 +11,9 @@ from ...errors import Conflict, Invalid, NotAllowed, Unauthorized, store_once
 from ...extensions import db
 from ...policy import is_authenticated, require_confirmed
 from ...timeutil import utcnow
-from ..models import AccessCode, Answer, Audience, Ballot, Comparison, Poll, PollKind, PollStatus
+from ..models import AccessCode, Answer, Audience, Ballot, Comparison, PollKind, PollStatus
 from ..types import AnswerError
+from . import tallies
 from .questions import question_types
 
 
@@ -127,9 +128,8 @@ def submit_ballot(participant, poll, answers):
     already = _("Sie haben an dieser Umfrage bereits teilgenommen. Vielen Dank!")
     if participant.code is not None and participant.code.used_at is not None:
         raise Conflict(_("Dieser Zugangscode wurde bereits verwendet."))
-    if has_taken_part(participant, poll):
-        raise Conflict(already)
     parsed = parse_answers(poll, answers)
+    # The unique constraints on ballots decide whether this participant took part already (no query first).
     ballot = Ballot(poll_id=poll.id, **participant.owner_columns())
     store_once(ballot, already)
     if participant.code is not None:
@@ -138,10 +138,12 @@ def submit_ballot(participant, poll, answers):
                                   .values(used_at=utcnow())).rowcount
         if not used:
             raise Conflict(_("Dieser Zugangscode wurde bereits verwendet."))
+    # Every row names every column: the rows go to the database as one INSERT with many VALUES.
     rows = [{"ballot_id": ballot.id, "poll_id": poll.id, "question_id": question_id, "seq": seq,
              "option_id": cell.option_id, "number": cell.number, "text": cell.text}
             for question_id, cells in parsed.items() for seq, cell in enumerate(cells)]
-    db.session.execute(insert(Answer), rows)
-    db.session.execute(update(Poll).where(Poll.id == poll.id).values(ballot_count=Poll.ballot_count + 1))
+    db.session.execute(insert(Answer).values(rows))
+    tallies.add_ballot(poll, ballot.id, parsed)
+    db.session.expire(poll, ["ballot_count"])
     events.notify("ballot_submitted", poll.region, ballot=ballot, poll=poll)
     return ballot

@@ -1,5 +1,6 @@
 """Problem-definition polls: submitting and moderating problems, comparing pairs, the ranking."""
 
+import hashlib
 import random
 from dataclasses import asdict
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from ...audit.services import record
 from ...errors import Conflict, Invalid, NotAllowed, NotFound, store_once
-from ...extensions import db
+from ...extensions import cache, db
 from ...markup import clean_text
 from ...notifications import services as notifications
 from ...policy import can_moderate, is_authenticated, require_moderator
@@ -28,6 +29,7 @@ from ..models import (
     ProblemStatus,
 )
 from ..ranking import MIN_COMPARISONS, choose_pair, fit_bradley_terry, place_problems
+from . import tallies
 from .participation import _check_participant, _require_running
 
 
@@ -127,16 +129,14 @@ def moderate_problem(user, problem, status, reason=None, merged_into_id=None):
 
 
 def _comparison_counts(poll):
-    """{approved problem id: number of comparisons it took part in}: one pass over the comparisons,
-    grouped by pair (at most n·(n-1)/2 rows, however many comparisons there are)."""
+    """{approved problem id: number of comparisons it took part in}, from the pair tallies (at most
+    n·(n-1)/2 pairs, however many comparisons there are)."""
     counts = {pid: 0 for pid in db.session.scalars(
         select(Problem.id).where(Problem.poll_id == poll.id, Problem.status == ProblemStatus.APPROVED))}
-    for first, second, count in db.session.execute(
-            select(Comparison.first_id, Comparison.second_id, func.count())
-            .where(Comparison.poll_id == poll.id).group_by(Comparison.first_id, Comparison.second_id)):
+    for first, second, first_wins, second_wins, ties in tallies.pair_counts(poll):
         for problem_id in (first, second):
             if problem_id in counts:
-                counts[problem_id] += count
+                counts[problem_id] += first_wins + second_wins + ties
     return counts
 
 
@@ -178,7 +178,10 @@ def compare(participant, poll, winner_id, loser_id, undecided=False):
         raise Conflict(_("Sie haben genug Paare verglichen. Vielen Dank!"))
     comparison = Comparison(poll_id=poll.id, first_id=first, second_id=second,
                             winner_id=None if undecided else winner_id, **participant.owner_columns())
-    return store_once(comparison, _("Dieses Paar haben Sie bereits verglichen."))
+    store_once(comparison, _("Dieses Paar haben Sie bereits verglichen."))
+    owner = participant.code.id if participant.code is not None else participant.user.id
+    tallies.add_comparison(poll, owner, first, second, comparison.winner_id, first_of_participant=done == 0)
+    return comparison
 
 
 def comparison_progress(participant, poll):
@@ -203,20 +206,32 @@ def problems_submitted_by(participant, poll):
 
 
 def ranking(poll):
-    """Approved problems ranked by a Bradley–Terry fit (three grouped queries)."""
+    """(comparisons, approved problems ranked by a Bradley–Terry fit), from the tallies.
+
+    The fit is cached per number of comparisons, set of approved problems and threshold: a quiet poll
+    is fitted once, a busy one at most once per new comparison.
+    """
     problems = dict(db.session.execute(select(Problem.id, Problem.text).where(
-        Problem.poll_id == poll.id, Problem.status == ProblemStatus.APPROVED)).all())
-    verdicts = db.session.execute(
-        select(Comparison.winner_id, Comparison.first_id, Comparison.second_id, func.count())
-        .where(Comparison.poll_id == poll.id)
-        .group_by(Comparison.winner_id, Comparison.first_id, Comparison.second_id)).all()
-    outcomes = [(w, f + s - w, n) for w, f, s, n in verdicts if w is not None]
-    ties = [(f, s, n) for w, f, s, n in verdicts if w is None]
-    total = sum(n for *_rest, n in verdicts)
-    ranked = fit_bradley_terry(problems, outcomes, ties)
-    places = place_problems(ranked, min_comparisons())
-    return total, [dict(asdict(r), text=problems[r.problem_id], **place)
-                   for r, place in zip(ranked, places, strict=True)]
+        Problem.poll_id == poll.id, Problem.status == ProblemStatus.APPROVED).order_by(Problem.id)).all())
+    total = int(tallies.counters(poll).get(tallies.COMPARISONS, 0))
+    threshold = min_comparisons()
+    digest = hashlib.sha256(",".join(map(str, problems)).encode()).hexdigest()[:16]
+    key = f"poll-ranking:1:{poll.id}:{total}:{digest}:{threshold}"
+    fitted = cache.get(key)
+    if fitted is None:
+        outcomes, ties = [], []
+        for first, second, first_wins, second_wins, tied in tallies.pair_counts(poll):
+            if first_wins:
+                outcomes.append((first, second, first_wins))
+            if second_wins:
+                outcomes.append((second, first, second_wins))
+            if tied:
+                ties.append((first, second, tied))
+        ranked = fit_bradley_terry(problems, outcomes, ties)
+        places = place_problems(ranked, threshold)
+        fitted = [dict(asdict(r), **place) for r, place in zip(ranked, places, strict=True)]
+        cache.set(key, fitted)
+    return total, [dict(item, text=problems[item["problem_id"]]) for item in fitted]
 
 
 def min_comparisons():

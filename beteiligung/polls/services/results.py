@@ -4,10 +4,11 @@ import csv
 import io
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import select, union_all
 
 from ...extensions import cache, db
-from ..models import Answer, Comparison, PollKind
+from ..models import Answer, PollKind
+from . import tallies
 from .problems import min_comparisons, ranking
 from .questions import question_types
 
@@ -20,10 +21,8 @@ def results(poll, moderator=False):
     if poll.kind == PollKind.PROBLEM_DEFINITION:
         total, ranked = ranking(poll)
         data["total_comparisons"] = total
-        # Participants: distinct accounts and access codes that compared (all deleted accounts count as one).
-        data["total_ballots"] = db.session.scalar(select(func.count()).select_from(
-            select(Comparison.user_id, Comparison.access_code_id).where(Comparison.poll_id == poll.id)
-            .distinct().subquery()))
+        # Participants: the accounts and access codes that compared, counted at their first comparison.
+        data["total_ballots"] = int(tallies.counters(poll).get(tallies.PARTICIPANTS, 0))
         data["ranking"] = [{key: item[key] for key in ("problem_id", "text", "score", "low", "high", "comparisons",
                                                        "win_rate", "wins", "losses", "ties", "place", "place_to",
                                                        "tied", "enough_data")} for item in ranked]
@@ -46,15 +45,13 @@ def results(poll, moderator=False):
 
 def _question_results(poll, moderator, min_group):
     questions = []
-    cells, respondents = {}, {}
-    for question_id, option_id, number, count, heads in db.session.execute(
-            select(Answer.question_id, Answer.option_id, Answer.number, func.count(),
-                   func.sum(case((Answer.seq == 0, 1), else_=0)))
-            .where(Answer.poll_id == poll.id)
-            .group_by(Answer.question_id, Answer.option_id, Answer.number)):
+    cells, respondents, written = {}, {}, set()
+    for question_id, option_id, number, count, heads, texts_given in tallies.answer_cells(poll):
         cells.setdefault(question_id, []).append((option_id, number, count))
-        respondents[question_id] = respondents.get(question_id, 0) + int(heads or 0)
-    texts = _texts(poll) if moderator else {}
+        respondents[question_id] = respondents.get(question_id, 0) + heads
+        if texts_given:
+            written.add(question_id)
+    texts = _texts(written) if moderator else {}
     types = question_types()
     for question in poll.questions:
         qtype = types.get(question.type)
@@ -77,19 +74,25 @@ def _question_results(poll, moderator, min_group):
 TEXTS_PER_QUESTION = 500
 
 
-def _texts(poll):
+def _texts(written):
     """Written answers (free text, "other", remarks) for moderators: the latest per question, one query.
 
     {question_id: [(option_id, text)]}; option_id says which item a remark belongs to (None: the
-    question as a whole, or "other").
+    question as a whole, or "other"). ``written``: the ids of the questions with written answers (the
+    tallies say which). One branch per such question, each reading the newest rows of the partial index
+    ``ix_ballot_answers_texts``: the cost follows the texts shown, not the ballots.
     """
-    numbered = (select(Answer.question_id, Answer.option_id, Answer.text, func.row_number().over(
-        partition_by=Answer.question_id, order_by=Answer.id.desc()).label("n"))
-        .where(Answer.poll_id == poll.id, Answer.text.is_not(None)).subquery())
+    if not written:
+        return {}
+    branches = []
+    for question_id in sorted(written):
+        newest = (select(Answer.question_id, Answer.option_id, Answer.text, Answer.id)
+                  .where(Answer.question_id == question_id, Answer.text.is_not(None))
+                  .order_by(Answer.id.desc()).limit(TEXTS_PER_QUESTION).subquery())
+        branches.append(select(newest.c.question_id, newest.c.option_id, newest.c.text, newest.c.id))
+    rows = db.session.execute(union_all(*branches) if len(branches) > 1 else branches[0])
     texts = {}
-    for question_id, option_id, text in db.session.execute(
-            select(numbered.c.question_id, numbered.c.option_id, numbered.c.text)
-            .where(numbered.c.n <= TEXTS_PER_QUESTION)):
+    for question_id, option_id, text, _id in sorted(rows, key=lambda row: (row[0], -row[3])):
         texts.setdefault(question_id, []).append((option_id, text))
     return texts
 

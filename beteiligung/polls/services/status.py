@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, not_, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from ... import events
 from ...errors import NotAllowed, NotFound
@@ -9,7 +10,7 @@ from ...extensions import db
 from ...notifications import services as notifications
 from ...policy import can_moderate, visible_where
 from ...timeutil import utcnow
-from ..models import Poll, PollStatus, ResultsVisibility
+from ..models import Poll, PollStatus, Question, ResultsVisibility
 
 
 def status_condition(status, now):
@@ -84,8 +85,14 @@ def settle_due_polls():
     return changed
 
 
-def get_poll(user, poll_id):
-    poll = db.session.get(Poll, poll_id)
+def get_poll(user, poll_id, with_questions=False):
+    """The poll if the user may see it (NotFound otherwise); ``with_questions``: its questions and their
+    options come in the same query (for taking part, which reads them all)."""
+    if with_questions:
+        poll = db.session.scalars(select(Poll).where(Poll.id == poll_id).options(
+            joinedload(Poll.questions).joinedload(Question.options))).unique().first()
+    else:
+        poll = db.session.get(Poll, poll_id)
     if poll is None or (poll.status == PollStatus.DRAFT and not can_moderate(user, poll.region)):
         raise NotFound(_("Diese Umfrage gibt es nicht oder sie ist noch nicht veröffentlicht."))
     return poll

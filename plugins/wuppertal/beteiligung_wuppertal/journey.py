@@ -6,16 +6,13 @@ participant went through; each rating is one cell ``(touchpoint, feeling, remark
 
 import re
 
-from sqlalchemy import func, select
-
 from beteiligung.plugin_api import (
-    Answer,
     AnswerError,
     Cell,
     QuestionType,
     Setting,
+    answer_counts,
     clean_text,
-    db,
     scale_settings,
     share,
     strict_int,
@@ -139,11 +136,12 @@ class JourneyType(QuestionType):
     # --- results -------------------------------------------------------------------------------
 
     def remark_counts(self, question):
-        """{option id: number of remarks}: one grouped query for the whole question."""
-        return dict(db.session.execute(
-            select(Answer.option_id, func.count())
-            .where(Answer.poll_id == question.poll_id, Answer.question_id == question.id, Answer.text.is_not(None))
-            .group_by(Answer.option_id)).all())
+        """{option id: number of remarks}, from the poll's tallies (the same cost at any number of ballots)."""
+        counts = {}
+        for (option_id, _number), (_cells, texts) in answer_counts(question).items():
+            if texts:
+                counts[option_id] = counts.get(option_id, 0) + texts
+        return counts
 
     def summarize(self, question, cells, respondents):
         """Per touchpoint: ratings, mean, share of negative ratings, remarks; small touchpoints withheld.
