@@ -145,10 +145,15 @@ def render_slot(slot, region, **context):
                              for _priority, name, html in parts)
 
 
+def _implemented(registry, hook):
+    """Whether any loaded plugin implements the hook: a hook nobody implements costs no query."""
+    return bool(getattr(registry.manager.hook, hook).get_hookimpls())
+
+
 def notify(hook, region, **kwargs):
     """Tell the plugins enabled in `region` that something happened (contained, see hookspecs)."""
     registry = get_registry()
-    if not registry.plugins or region is None:
+    if not registry.plugins or region is None or not _implemented(registry, hook):
         return
     from .services import enabled_names
 
@@ -160,7 +165,7 @@ def notify(hook, region, **kwargs):
 def refusals(hook, region, **kwargs):
     """Messages of the plugins enabled in `region` that refuse something (e.g. comment_validators)."""
     registry = get_registry()
-    if not registry.plugins or region is None:
+    if not registry.plugins or region is None or not _implemented(registry, hook):
         return []
     from .services import enabled_names
 
@@ -233,7 +238,7 @@ def _entries(name, result):
 def navigation(region):
     """The navigation entries of the plugins enabled in `region`, by plugin name (see hookspecs)."""
     registry = get_registry()
-    if not registry.plugins or region is None:
+    if not registry.plugins or region is None or not _implemented(registry, "navigation_entries"):
         return []
     from .services import enabled_names
 
