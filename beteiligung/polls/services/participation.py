@@ -138,11 +138,11 @@ def submit_ballot(participant, poll, answers):
                                   .values(used_at=utcnow())).rowcount
         if not used:
             raise Conflict(_("Dieser Zugangscode wurde bereits verwendet."))
-    # Every row names every column: the rows go to the database as one INSERT with many VALUES.
+    # Every row names every column: one cached statement, sent as one INSERT with many VALUES.
     rows = [{"ballot_id": ballot.id, "poll_id": poll.id, "question_id": question_id, "seq": seq,
              "option_id": cell.option_id, "number": cell.number, "text": cell.text}
             for question_id, cells in parsed.items() for seq, cell in enumerate(cells)]
-    db.session.execute(insert(Answer).values(rows))
+    db.session.execute(insert(Answer.__table__), rows)
     tallies.add_ballot(poll, ballot.id, parsed)
     db.session.expire(poll, ["ballot_count"])
     events.notify("ballot_submitted", poll.region, ballot=ballot, poll=poll)

@@ -34,19 +34,25 @@ def cell_key(question_id, option_id, number):
 
 
 def _insert(model):
+    """The dialect's INSERT (with ON CONFLICT) on the model's table: Core, so that parameter sets that
+    name the same columns go as one multi-row statement (the ORM would split them by their None values)."""
     dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model.__table__)
 
 
 def _upsert(model, keys, counters, rows):
-    """One INSERT … ON CONFLICT DO UPDATE that adds ``counters`` of ``rows`` (sorted by key: a fixed lock order)."""
+    """One INSERT … ON CONFLICT DO UPDATE that adds ``counters`` of ``rows`` (sorted by key: a fixed lock order).
+
+    The statement is the same for every ballot (compiled once and cached); the rows go as parameter
+    sets, which SQLAlchemy sends as one multi-row INSERT ("insertmanyvalues"), in the order given.
+    """
     rows = sorted(rows, key=lambda row: tuple(row[key] for key in keys))
-    statement = _insert(model).values(rows)
+    statement = _insert(model)
     table = model.__table__
     statement = statement.on_conflict_do_update(
         index_elements=[table.c[key] for key in keys],
         set_={name: table.c[name] + statement.excluded[name] for name in counters})
-    db.session.execute(statement)
+    db.session.execute(statement, rows)
 
 
 def _counter(poll_id, cell, shard, n=1):
