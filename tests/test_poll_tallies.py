@@ -196,6 +196,32 @@ def test_results_statements_do_not_grow_with_ballots(client, db, create_poll, cr
     assert large[1] <= 8
 
 
+def test_results_page_and_ranking_statements_do_not_grow(client, db, create_poll, create_user, api_headers,
+                                                         count_queries):
+    survey = create_poll()
+    problems = create_poll(kind="problem_definition", phase="comparing", problems=PROBLEMS)
+    ids = sorted(db.session.scalars(select(Problem.id).where(Problem.poll_id == problems.id)))
+    pairs = list(combinations(ids, 2))
+
+    def counted(people):
+        for _i in range(people):
+            headers = api_headers(create_user())
+            body, _cells = ballot_body(survey)
+            assert client.post(ballots_url(survey), json=body, headers=headers).status_code == 201
+            for first, second in pairs:
+                assert client.post(f"/api/v1/polls/{problems.id}/comparisons", headers=headers,
+                                   json={"winner_id": first, "loser_id": second}).status_code == 201
+        counts = []
+        for path in (f"/umfragen/{survey.id}/ergebnisse", f"/umfragen/{problems.id}/ergebnisse",
+                     f"/api/v1/polls/{problems.id}/results"):
+            with count_queries() as counter:
+                assert client.get(path).status_code == 200
+            counts.append(len(counter.statements))
+        return counts
+
+    assert counted(2) == counted(20)  # 10x the ballots and comparisons
+
+
 def test_comparisons_are_tallied_exactly_and_rank_the_problems(client, db, create_poll, create_user, api_headers):
     poll = create_poll(kind="problem_definition", phase="comparing", problems=PROBLEMS)
     ids = sorted(db.session.scalars(select(Problem.id).where(Problem.poll_id == poll.id)))
