@@ -95,3 +95,92 @@ def test_proposal_discussion_migration_keeps_comments_votes_and_reports(tmp_path
         with _db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM comment_votes")).scalar() == 1
         _db.engine.dispose()
+
+
+DATA_0013 = [
+    "INSERT INTO regions (id, slug, name, theme, description, created_at) "
+    "VALUES (901, 'migr', 'Migration', 'Daten', '', '2026-01-01 00:00:00')",
+    "INSERT INTO users (id, email, pseudonym, pseudonym_key, password_hash, role, created_at) "
+    "VALUES (901, 'm1@example.org', 'Eins', 'eins', 'x', 'citizen', '2026-01-01 00:00:00'), "
+    "(902, 'm2@example.org', 'Zwei', 'zwei', 'x', 'citizen', '2026-01-01 00:00:00')",
+    "INSERT INTO polls (id, region_id, kind, title, description, state, audience, results_visibility, phase, "
+    "ballot_count, created_at) VALUES (901, 901, 'survey', 'Alt', '', 'open', 'accounts', 'live', 'collecting', 2, "
+    "'2026-01-01 00:00:00'), (902, 901, 'problem_definition', 'Probleme', '', 'open', 'accounts', 'live', "
+    "'comparing', 0, '2026-01-01 00:00:00')",
+    "INSERT INTO poll_questions (id, poll_id, position, type, text, help_text, required, allow_other, settings) "
+    "VALUES (901, 901, 0, 'single_choice', 'Wie?', '', false, true, '{}'), "
+    "(902, 901, 1, 'scale', 'Wie sehr?', '', false, false, '{\"min\": 1, \"max\": 5}')",
+    "INSERT INTO poll_options (id, question_id, position, label) VALUES (901, 901, 0, 'Bus'), (902, 901, 1, 'Rad')",
+    "INSERT INTO ballots (id, poll_id, user_id, created_at) VALUES (901, 901, 901, '2026-01-02 00:00:00'), "
+    "(902, 901, NULL, '2026-01-02 00:00:00')",
+    "INSERT INTO ballot_answers (id, ballot_id, poll_id, question_id, seq, option_id, number, text) VALUES "
+    "(901, 901, 901, 901, 0, 901, NULL, NULL), (902, 901, 901, 902, 0, NULL, 4, NULL), "
+    "(903, 902, 901, 901, 0, NULL, NULL, 'Mit dem Lastenrad'), (904, 902, 901, 902, 0, NULL, 4, NULL)",
+    "INSERT INTO poll_problems (id, poll_id, text, status, created_at) VALUES "
+    "(901, 902, 'Der Bus fährt zu selten', 'approved', '2026-01-01 00:00:00'), "
+    "(902, 902, 'Die Radwege enden im Nichts', 'approved', '2026-01-01 00:00:00')",
+    "INSERT INTO poll_comparisons (id, poll_id, user_id, first_id, second_id, winner_id, created_at) VALUES "
+    "(901, 902, 901, 901, 902, 901, '2026-01-03 00:00:00'), (902, 902, 902, 901, 902, NULL, '2026-01-03 00:00:00')",
+]
+
+
+def _scratch_database(tmp_path, name):
+    """(url, drop) of an empty database of the kind under test: an SQLite file, or a PostgreSQL database
+    made next to the test database (dropped by ``drop``)."""
+    import os
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    if os.environ.get("BETEILIGUNG_TEST_DB") != "postgresql":
+        return "sqlite:///" + str(tmp_path / f"{name}.db"), lambda: None
+    server = make_url(os.environ["TEST_DATABASE_URL"])
+    database = f"{server.database}_{name}_{os.getpid()}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+    return server.set(database=database).render_as_string(hide_password=False), drop
+
+
+def test_poll_tallies_migration_counts_the_existing_ballots_and_comparisons(tmp_path):
+    """0014 counts what is stored into the tallies (equal to a recount), drops polls.ballot_count, and
+    its downgrade gives the count back."""
+    from flask_migrate import downgrade, upgrade
+
+    from beteiligung import create_app
+    from beteiligung.extensions import db as _db
+    from beteiligung.polls.models import Poll
+    from beteiligung.polls.services import tallies
+    from beteiligung.testing.fixtures import make_test_config
+
+    url, drop = _scratch_database(tmp_path, "tallies")
+    try:
+        app = create_app(make_test_config(url, BETEILIGUNG_PLUGINS=""))
+        with app.app_context():
+            upgrade(revision="0013_idempotency")
+            with _db.engine.begin() as conn:
+                for statement in DATA_0013:
+                    conn.execute(text(statement))
+            upgrade(revision="heads")
+            survey, problems = _db.session.get(Poll, 901), _db.session.get(Poll, 902)
+            assert tallies.differences(survey) == [] and tallies.differences(problems) == []
+            assert survey.ballot_count == 2
+            assert sorted(tallies.answer_cells(survey), key=str) == sorted([
+                (901, 901, None, 1, 1, 0), (901, None, None, 1, 1, 1), (902, None, 4, 2, 2, 0)], key=str)
+            assert tallies.pair_counts(problems) == [(901, 902, 1, 0, 1)]
+            assert tallies.counters(problems) == {"comparisons": 2, "participants": 2}
+            _db.session.remove()
+            downgrade(revision="0013_idempotency")
+            with _db.engine.connect() as conn:
+                counts = conn.execute(text("SELECT id, ballot_count FROM polls ORDER BY id")).all()
+                assert counts == [(901, 2), (902, 0)]
+            _db.engine.dispose()
+    finally:
+        drop()
