@@ -23,7 +23,9 @@ from ...extensions import db
 from ..models import BALLOTS, Answer, Ballot, Comparison, PairTally, Tally
 
 TALLY_SHARDS = 16
-PAIR_SHARDS = 4
+# Pairs spread concurrent comparisons by themselves (50 problems make 1,225 pairs), so one shard each
+# keeps the ranking's read small; the hot counters (comparisons, participants) are sharded like ballots.
+PAIR_SHARDS = 1
 COMPARISONS = "comparisons"
 PARTICIPANTS = "participants"
 
