@@ -52,10 +52,14 @@ class Config:
     BETEILIGUNG_PLUGINS = os.environ.get("BETEILIGUNG_PLUGINS")
     PLUGINS_STRICT = os.environ.get("PLUGINS_STRICT", "").lower() in ("1", "true", "yes")
     # With Redis: beteiligung.rediscache.ResilientRedisCache (an unreachable Redis is a miss, never an error).
-    CACHE_TYPE = "beteiligung.rediscache.ResilientRedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    # Without: beteiligung.localcache.BoundedSimpleCache, in each worker, at most CACHE_THRESHOLD entries and
+    # CACHE_MAX_BYTES bytes (pickled values and keys; the least recently used go first).
+    CACHE_TYPE = ("beteiligung.rediscache.ResilientRedisCache" if os.environ.get("REDIS_URL")
+                  else "beteiligung.localcache.BoundedSimpleCache")
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 600
     CACHE_THRESHOLD = 2000
+    CACHE_MAX_BYTES = 16 * 1024 * 1024
     CACHE_KEY_PREFIX = "beteiligung:"
     CACHE_RETRY_SECONDS = 5  # after Redis failed, how long requests use no cache before trying it again
 

@@ -74,7 +74,7 @@ def make_test_config(database_url, **overrides):
         "PASSWORD_HASH_FAST": True,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "CACHE_TYPE": "SimpleCache",
+        "CACHE_TYPE": "beteiligung.localcache.BoundedSimpleCache",  # the default without Redis
         "SERVER_NAME": None,
         "JOBS_BACKEND": "embedded",  # jobs run after each response; tests of the queue set "rq"
         "MAIL_SERVER": None,  # mails go to the app's outbox folder (the mail_outbox fixture)
