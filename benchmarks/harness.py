@@ -6,6 +6,7 @@ import it as ``harness``; it is no benchmark of its own.
 """
 
 import contextlib
+import hashlib
 import http.client
 import itertools
 import json
@@ -15,6 +16,7 @@ import resource
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -39,6 +41,19 @@ CHUNK = 20_000  # rows per executemany of bulk_insert on SQLite
 
 # The real app with its rendering cache switched off: what every request costs when the cache misses.
 NO_CACHE = {"CACHE_TYPE": "NullCache"}
+
+HELLO_APP = '''\
+"""A bare Flask app: the baseline that the benchmarks compare Beteiligung with."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "Hallo Welt!"
+'''
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,10 +106,42 @@ def server_env(database_url, pythonpath=None):
 
 
 def run_migrations(database_url):
+    """``flask --app wsgi db upgrade`` on the database.
+
+    With the environment variable BENCH_SQLITE_TEMPLATES (a folder; benchmarks/bench.py sets it), an SQLite
+    database is migrated once per state of the migrations (core and plugins) and enabled plugins, and later
+    runs copy that migrated file instead of migrating again (a few seconds each).
+    """
+    templates = os.environ.get("BENCH_SQLITE_TEMPLATES")
+    target = database_url.removeprefix("sqlite:///") if database_url.startswith("sqlite:///") else None
+    template = Path(templates) / f"migrated-{_migrations_key()}.db" if templates and target else None
+    if template is not None and template.exists():
+        shutil.copyfile(template, target)
+        return
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
                             env=server_env(database_url), capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
         raise RuntimeError(f"flask db upgrade failed:\n{result.stdout}\n{result.stderr}")
+    if template is not None:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        partial = template.with_suffix(f".{os.getpid()}.part")
+        # The backup API: a self-contained copy, with what is still in the write-ahead log.
+        source, copy = sqlite3.connect(target), sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        os.replace(partial, template)
+
+
+def _migrations_key():
+    """A digest of every migration script (core and plugins) and of BETEILIGUNG_PLUGINS."""
+    digest = hashlib.sha256(os.environ.get("BETEILIGUNG_PLUGINS", "<all>").encode())
+    scripts = sorted([*(ROOT / "migrations").rglob("*.py"), *(ROOT / "plugins").glob("*/*/migrations/**/*.py")])
+    for script in scripts:
+        digest.update(str(script.relative_to(ROOT)).encode() + b"\0" + script.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def make_app(database_url, **overrides):
@@ -284,6 +331,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def http_request(port, method, path, body=None, headers=None, timeout=10.0):
+    """One request on a new connection: (status, body bytes, milliseconds until the body was read)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        t0 = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, data, (time.perf_counter() - t0) * 1000
+    finally:
+        conn.close()
+
+
 def http_get(port, path, timeout=5.0):
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
@@ -297,12 +357,13 @@ def http_get(port, path, timeout=5.0):
 class Server:
     """A gunicorn master with WORKERS sync workers on 127.0.0.1; always stopped by stop()."""
 
-    def __init__(self, name, app_spec, cwd, env, logdir):
+    def __init__(self, name, app_spec, cwd, env, logdir, extra_args=()):
         self.name, self.port = name, free_port()
         self.log_path = Path(logdir) / f"gunicorn-{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop())
         cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
-               "--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--chdir", str(cwd), app_spec]
+               "--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--chdir", str(cwd), *extra_args,
+               app_spec]
         self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, path):
@@ -317,6 +378,10 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn ({self.name}) did not answer within {STARTUP_TIMEOUT:.0f} s:\n"
                            f"{self.log_tail()}")
+
+    def worker_pids(self):
+        """The pids of the master's worker processes (its children), sorted."""
+        return children_of(self.proc.pid)
 
     def log_tail(self, lines=30):
         self._log.flush()
@@ -528,6 +593,39 @@ class CpuMeter:
         return max(0.0, other / d_total) if d_total > 0 else None
 
 
+def children_of(pid):
+    """The pids of a process's direct children (Linux /proc), sorted; empty elsewhere."""
+    found = []
+    if not os.path.isdir("/proc"):
+        return found
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                _head, tail = f.read().rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if int(tail.split()[1]) == pid:
+            found.append(int(entry))
+    return sorted(found)
+
+
+def memory_mib(pid):
+    """{"rss": VmRSS, "hwm": VmHWM} of a process in MiB (Linux /proc/<pid>/status), or None."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    values = {}
+    for line in lines:
+        key, _sep, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key[2:].lower()] = int(rest.split()[0]) / 1024  # kB
+    return values or None
+
+
 def wait_quiet(max_wait):
     """Wait (at most max_wait seconds) until other processes use less than OTHER_CPU_WARNING of the CPUs."""
     meter = CpuMeter()
@@ -570,6 +668,13 @@ def measure(server, path, seconds, generator, connections, quiet_wait=0, also_ou
 # --------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------
+
+
+def goal(number, name, target, measured, met):
+    """One entry of the "goals" list in a benchmark's JSON (benchmarks/bench.py prints them as one table):
+    ``met`` True, False or None (could not be judged)."""
+    return {"goal": str(number), "name": name, "target": target, "measured": measured,
+            "met": None if met is None else bool(met)}
 
 
 def verdict(ok):
