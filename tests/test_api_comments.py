@@ -72,8 +72,8 @@ def test_comments_are_listed_as_threads_with_nested_replies(api, world, create_c
 
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"items", "page", "per_page", "total"}
-    assert (data["page"], data["per_page"], data["total"]) == (1, 20, 1)
+    assert set(data) == {"items", "page", "per_page", "total", "next"}
+    assert (data["page"], data["per_page"], data["total"], data["next"]) == (1, 20, 1, None)
     [thread] = data["items"]
     assert set(thread) >= COMMENT_SHAPE
     assert thread["id"] == root.id

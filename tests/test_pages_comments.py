@@ -876,15 +876,17 @@ def test_comments_are_paginated_by_twenty_threads_with_next_link(client, db, con
     assert len(first_ids) == 20
     assert "(24 Beiträge)" in first
     assert "Seite 1 von 2" in first
-    next_link = re.search(r'<a href="([^"]+)" rel="next">Nächste Seite', first).group(1).replace("&amp;", "&")
-    assert "page=2" in next_link and f"sort={sort}" in next_link
+    label = "Ältere Beiträge" if sort == "newest" else "Weitere Beiträge"
+    next_link = re.search(rf'<a href="([^"]+)" rel="next">{label}', first).group(1).replace("&amp;", "&")
+    assert "after=" in next_link and "page=" not in next_link and f"sort={sort}" in next_link
 
     second = client.get(next_link)
     assert second.status_code == 200
     second_html = second.get_data(as_text=True)
     second_ids = top_level_ids(second_html)
     assert len(second_ids) == 3
-    assert 'rel="prev"' in second_html
+    assert "Seite 2 von 2" in second_html and 'rel="next"' not in second_html
+    assert 'rel="first"' in second_html  # back to the start of the discussion
     assert set(first_ids) | set(second_ids) == {r.id for r in roots}
     if sort == "newest":
         assert first_ids == [r.id for r in reversed(roots)][:20]

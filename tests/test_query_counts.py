@@ -1,10 +1,14 @@
-"""The number of SQL queries of the consultation page and of the comments API does not grow with the comments."""
+"""The number of SQL queries of the consultation page and of the comments API does not grow with the comments,
+also at ten times the comments and on the pages after a cursor (issue 14, goal 7)."""
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from beteiligung.comments.models import Comment, CommentVote
+from beteiligung.proposals import services as proposals
+from beteiligung.proposals.models import Proposal
 from beteiligung.timeutil import utcnow
 
 MAX_QUERIES = 10
@@ -20,24 +24,26 @@ def _clear_caches():
 
 
 def add_comments(db, consultation, authors, voters, n):
-    """n comments inserted directly: half top-level, a quarter replies, a quarter replies to replies; some votes."""
+    """n comments inserted directly on a consultation (or a proposal): half top-level, a quarter replies, a quarter
+    replies to replies; some votes."""
     now = utcnow()
-    sections = consultation.sections
-    roots = [Comment(consultation_id=consultation.id, author_id=authors[i % len(authors)].id, depth=0,
-                     section_id=sections[i % len(sections)].id if i % 3 == 0 else None,
+    subject = {"proposal_id" if isinstance(consultation, Proposal) else "consultation_id": consultation.id}
+    sections = getattr(consultation, "sections", None) or [None]
+    roots = [Comment(**subject, author_id=authors[i % len(authors)].id, depth=0,
+                     section_id=sections[i % len(sections)].id if i % 3 == 0 and sections[0] else None,
                      body=f"Beitrag {i}: mehr Bänke, mehr Bäume.", created_at=now - timedelta(minutes=n - i))
              for i in range(n - n // 2)]
     db.session.add_all(roots)
     db.session.flush()
     # Replies go to the newest threads, the ones on the first pages.
     parents = [roots[len(roots) - 1 - (i % 40) % len(roots)] for i in range(n // 4)]
-    replies = [Comment(consultation_id=consultation.id, author_id=authors[(i + 1) % len(authors)].id, depth=1,
+    replies = [Comment(**subject, author_id=authors[(i + 1) % len(authors)].id, depth=1,
                        parent_id=parent.id, root_id=parent.id, section_id=parent.section_id,
                        body=f"Antwort {i}.", created_at=now - timedelta(seconds=n - i))
                for i, parent in enumerate(parents)]
     db.session.add_all(replies)
     db.session.flush()
-    deeper = [Comment(consultation_id=consultation.id, author_id=authors[(i + 2) % len(authors)].id, depth=2,
+    deeper = [Comment(**subject, author_id=authors[(i + 2) % len(authors)].id, depth=2,
                       parent_id=replies[i % len(replies)].id, root_id=replies[i % len(replies)].root_id,
                       section_id=replies[i % len(replies)].section_id,
                       body=f"Antwort auf Antwort {i}.", created_at=now - timedelta(seconds=n - i) / 2)
@@ -146,3 +152,61 @@ def test_comments_api_returns_whole_threads(client, count_queries, discussions):
     assert replies and deeper
     assert all(reply["parent_id"] in {item["id"] for item in items} for reply in replies)
     assert "@example.org" not in response.get_data(as_text=True)
+
+
+# --- ten times the comments (issue 14, goal 7) ---------------------------------------------------------------------
+
+@pytest.fixture
+def tenfold(db, create_region, create_consultation, create_user):
+    """Consultations and proposals with 100 and with 1,000 comments."""
+    region = create_region()
+    authors = [create_user() for _ in range(4)]
+    voters = authors[:2] + [create_user(pseudonym="Lesende Person")]
+    moderator = create_user(role="moderator", regions=[region])
+    collection = proposals.create_collection(moderator, region, "Ideen für den Stadtpark", "Was fehlt?", (), False,
+                                             True)
+    subjects = {}
+    for n in (100, 1000):
+        consultation = create_consultation(region, title=f"Diskussion mit {n} Beiträgen")
+        proposal = proposals.submit_proposal(authors[0], collection, f"Vorschlag mit {n} Beiträgen",
+                                             "Ein Vorschlag, über den viel gesprochen wird.")
+        db.session.commit()
+        add_comments(db, consultation, authors, voters, n)
+        add_comments(db, proposal, authors, voters, n)
+        proposal.comment_count = n
+        db.session.commit()
+        subjects[n] = {"consultation": consultation.id, "proposal": proposal.id}
+    return subjects
+
+
+def page_paths(subjects):
+    """The consultation page, the comments API, the proposal page and its comments API, each sorted both ways."""
+    return [path for sort in ("newest", "top") for path in (
+        f"/beteiligungen/{subjects['consultation']}?sort={sort}",
+        f"/api/v1/consultations/{subjects['consultation']}/comments?sort={sort}",
+        f"/vorschlaege/{subjects['proposal']}?sort={sort}",
+        f"/api/v1/proposals/{subjects['proposal']}/comments?sort={sort}")]
+
+
+def following(path, response):
+    """The path of the next page: the API's "next", the page's link "Ältere/Weitere Beiträge"."""
+    if "/api/" in path:
+        return f"{path}&after={response.get_json()['next']}"
+    link = re.search(r'<a href="([^"]+)" rel="next">', response.get_data(as_text=True))
+    return link.group(1).replace("&amp;", "&").split("#")[0]
+
+
+def test_queries_stay_the_same_at_ten_times_the_comments_also_after_a_cursor(client, count_queries, tenfold):
+    for small_path, large_path in zip(page_paths(tenfold[100]), page_paths(tenfold[1000]), strict=True):
+        small, small_response = measure(client, count_queries, small_path)
+        large, large_response = measure(client, count_queries, large_path)
+        assert small == large, (large_path, small, large)
+        assert large <= MAX_QUERIES + 1, (large_path, large)  # + 1: the proposal page's supports
+        # The pages after a cursor cost the same, two and three pages on.
+        for _ in range(2):
+            small_path, large_path = following(small_path, small_response), following(large_path, large_response)
+            small_later, small_response = measure(client, count_queries, small_path)
+            large_later, large_response = measure(client, count_queries, large_path)
+            assert small_later == large_later == large, (large_path, small_later, large_later, large)
+    body = client.get(f"/api/v1/consultations/{tenfold[1000]['consultation']}/comments").get_json()
+    assert (body["total"], len(body["items"])) == (500, 20)

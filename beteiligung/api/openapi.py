@@ -16,6 +16,12 @@ PAGE_PARAMS = [
     {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
     {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 ]
+# Discussions: sorted, and continued after the cursor "next" of the previous answer (instead of page).
+THREAD_PARAMS = PAGE_PARAMS + [
+    {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["newest", "top"]}},
+    {"in": "query", "name": "after", "schema": {"type": "string", "maxLength": 200},
+     "description": "der Wert von next der vorigen Seite / the previous page's next"},
+]
 
 # (method, path, summary, request schema, success status, needs token, extra parameters);
 # a status filter left empty ("?status=") means no filter, as on the list pages.
@@ -48,8 +54,8 @@ OPERATIONS = [
     ("post", "/consultations", "Beteiligung anlegen (Moderation der Region)", "ConsultationCreate", 201, True, []),
     ("get", "/consultations/{id}", "Eine Beteiligung mit ihren Abschnitten", None, 200, False, []),
     ("patch", "/consultations/{id}", "Beteiligung ändern (Moderation der Region)", "ConsultationUpdate", 200, True, []),
-    ("get", "/consultations/{id}/comments", "Beiträge erster Ebene mit ihren Antworten", None, 200, False,
-     PAGE_PARAMS + [{"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["newest", "top"]}}]),
+    ("get", "/consultations/{id}/comments", "Beiträge erster Ebene mit ihren Antworten; next: die Marke der "
+     "nächsten Seite (after)", None, 200, False, THREAD_PARAMS),
     ("post", "/consultations/{id}/comments", "Beitrag schreiben; 409 wenn geschlossen", "CommentCreate", 201, True,
      []),
     ("post", "/consultations/{id}/follow", "Der Beteiligung folgen (Benachrichtigungen); 201, 200 wenn schon gefolgt",
@@ -137,8 +143,7 @@ OPERATIONS = [
     ("delete", "/proposals/{id}/support", "Unterstützung zurücknehmen; ohne Unterstützung 409", None, 200, True,
      []),
     ("get", "/proposals/{id}/comments", "Diskussion eines veröffentlichten Vorschlags: Beiträge erster Ebene mit "
-     "ihren Antworten (wie bei Beteiligungen)", None, 200, False,
-     PAGE_PARAMS + [{"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["newest", "top"]}}]),
+     "ihren Antworten (wie bei Beteiligungen)", None, 200, False, THREAD_PARAMS),
     ("post", "/proposals/{id}/comments", "Beitrag zu einem Vorschlag schreiben (bestätigtes Konto); 409 wenn die "
      "Sammlung nicht geöffnet ist, 404 für nicht veröffentlichte Vorschläge", "CommentCreate", 201, True, []),
     ("post", "/proposals/{id}/status", "Status mit offizieller Antwort setzen (submitted, in_review, accepted, "

@@ -8,22 +8,27 @@ from ..errors import Invalid, NotFound
 from ..extensions import cache, db
 from ..proposals.services import get_proposal
 from . import services
+from .cursors import read_cursor
 from .models import Comment
 from .schemas import CommentCreateSchema, CommentPatchSchema, ReportSchema, VoteSchema, comment_to_json
 
 
 @bp.route("/consultations/<int:consultation_id>/comments")
 def list_comments(consultation_id):
+    """Top-level comments with their replies; ``?after=<next of the previous answer>`` continues the list
+    without counting the comments before (``?page=`` still works)."""
     api_user()  # an invalid token is refused here as everywhere
     sort = _sort()
     page, per_page = page_args()
+    after = _after("consultation", consultation_id, sort)
     # The list is the same for every reader of a published consultation: cache it per revision.
     stamp = published_stamp(consultation_id)
     revision = stamp[0] if stamp is not None else None
-    key = f"comments.json:{consultation_id}:{revision}:{sort}:{page}:{per_page}"
+    position = request.args["after"] if after is not None else page
+    key = f"comments.json:{consultation_id}:{revision}:{sort}:{position}:{per_page}"
     body = cache.get(key) if revision is not None else None
     if body is None:
-        body = _threads_json(get_consultation(api_user(), consultation_id), sort, page, per_page)
+        body = _threads_json(get_consultation(api_user(), consultation_id), sort, page, per_page, after)
         if revision is not None:
             cache.set(key, body)
     return current_app.response_class(body, mimetype="application/json")
@@ -31,11 +36,12 @@ def list_comments(consultation_id):
 
 @bp.route("/proposals/<int:proposal_id>/comments")
 def list_proposal_comments(proposal_id):
-    """The discussion of a proposal, as a consultation's (the same threads, votes and statuses)."""
+    """The discussion of a proposal, as a consultation's (the same threads, votes, statuses and cursors)."""
     user = api_user()
     sort = _sort()
     page, per_page = page_args()
-    body = _threads_json(get_public_proposal(user, proposal_id), sort, page, per_page)
+    after = _after("proposal", proposal_id, sort)
+    body = _threads_json(get_public_proposal(user, proposal_id), sort, page, per_page, after)
     return current_app.response_class(body, mimetype="application/json")
 
 
@@ -46,11 +52,22 @@ def _sort():
     return sort
 
 
-def _threads_json(subject, sort, page, per_page):
-    threads = services.list_threads(subject, sort, page, per_page)
+def _after(kind, subject_id, sort):
+    """The cursor of ``?after=`` (400 malformed, 422 of another discussion or sort), or None."""
+    raw = request.args.get("after")
+    if raw is None:
+        return None
+    if "page" in request.args:
+        raise Invalid(_("Bitte geben Sie entweder page oder after an."),
+                      {"after": [_("Nicht zusammen mit page.")]})
+    return read_cursor(raw, kind, subject_id, sort)
+
+
+def _threads_json(subject, sort, page, per_page, after=None):
+    threads = services.list_threads(subject, sort, page, per_page, after=after)
     return current_app.json.dumps({
         "items": [comment_to_json(thread.comment, thread.replies) for thread in threads.items],
-        "page": page, "per_page": per_page, "total": threads.total})
+        "page": threads.page, "per_page": per_page, "total": threads.total, "next": threads.next})
 
 
 def get_public_proposal(user, proposal_id):

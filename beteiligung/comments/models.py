@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..choices import one_of
@@ -20,22 +20,30 @@ class CommentStatus(StrEnum):
 REASON_MIN, REASON_MAX = 3, 1000
 
 
+# The condition of the partial indexes over top-level comments (the queries repeat it word for word).
+TOP_LEVEL = {"sqlite_where": text("root_id IS NULL"), "postgresql_where": text("root_id IS NULL")}
+
+
 class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         one_of("status", CommentStatus),
         # A comment belongs to exactly one subject: a consultation or a proposal (beteiligung.comments.subjects).
         CheckConstraint("(consultation_id IS NULL) <> (proposal_id IS NULL)", name="one_subject"),
-        # Top-level threads of a subject (root_id IS NULL) by date and by score.
-        Index("ix_comments_thread_newest", "consultation_id", "root_id", "created_at"),
-        Index("ix_comments_thread_top", "consultation_id", "root_id", "score"),
-        Index("ix_comments_proposal_thread_newest", "proposal_id", "root_id", "created_at"),
-        Index("ix_comments_proposal_thread_top", "proposal_id", "root_id", "score"),
+        # The top-level comments of a subject in the order of each sort, id last (services.list_threads reads
+        # a page, or the page after a cursor, as a range of one of these, read backwards: newest and best
+        # first). Partial, so that root_id is not a column between the subject and the sort.
+        Index("ix_comments_consultation_threads_newest", "consultation_id", "created_at", "id", **TOP_LEVEL),
+        Index("ix_comments_consultation_threads_top", "consultation_id", "score", "created_at", "id", **TOP_LEVEL),
+        Index("ix_comments_proposal_threads_newest", "proposal_id", "created_at", "id", **TOP_LEVEL),
+        Index("ix_comments_proposal_threads_top", "proposal_id", "score", "created_at", "id", **TOP_LEVEL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
-    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    # Indexed for every comment of a subject too (deleting the subject, statistics, exports).
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
+                                                        index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # The top-level comment of the thread (NULL for a top-level comment): one query loads whole threads.

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import events
@@ -18,6 +18,7 @@ from ..pagination import Page
 from ..policy import can_moderate, require_confirmed, require_login, require_moderator
 from ..proposals.models import Proposal, ProposalCollection
 from ..timeutil import utcnow
+from .cursors import write_cursor
 from .models import REASON_MAX, REASON_MIN, Comment, CommentReport, CommentVote
 from .subjects import SUBJECTS, kind_of, of_comment
 
@@ -126,6 +127,8 @@ def create_comment(author, subject, body, parent=None, section=None, official=Fa
                       depth=depth, author=author, body=body, official=bool(official))
     db.session.add(comment)
     db.session.flush()
+    if root_id is None:
+        db.session.expire(subject, ["thread_count"])  # counted by the database (migration 0015)
     _touch(comment, +1)
     if official:
         record(author, "comment.official_statement", comment, region)
@@ -395,14 +398,43 @@ def resolve_report(actor, report, action, reason=None):
     return report
 
 
-def list_threads(subject, sort="newest", page=1, per_page=20):
-    """One page of top-level comments on the subject with all their replies, in three queries."""
-    top_level = (kind_of(subject).column == subject.id, Comment.root_id.is_(None))
-    total = db.session.scalar(select(func.count(Comment.id)).where(*top_level))
-    order = ((Comment.score.desc(), Comment.created_at.desc(), Comment.id.desc()) if sort == "top"
-             else (Comment.created_at.desc(), Comment.id.desc()))
-    roots = db.session.scalars(select(Comment).where(*top_level).order_by(*order)
-                               .limit(per_page).offset((page - 1) * per_page)).unique().all()
+@dataclass
+class ThreadPage(Page):
+    """A page of a discussion's top-level comments (with their replies); ``next`` is the cursor of the page
+    after it (None on the last page), ``refused`` tells a page that it shows the first page instead of the
+    one an unusable cursor asked for."""
+
+    next: str | None = None
+    refused: bool = False
+
+    @property
+    def has_next(self):
+        return self.next is not None
+
+
+def list_threads(subject, sort="newest", page=1, per_page=20, after=None):
+    """One page of top-level comments on the subject with all their replies, in two queries.
+
+    ``after`` (a Cursor of this discussion and sort, see cursors.read_cursor) continues after the comment it
+    names, read from the index of the sort; without it, ``page`` counts pages from the start (OFFSET, kept
+    for ``?page=``). The total is the subject's stored ``thread_count`` (kept by the database, migration
+    0015), so no page counts the comments.
+    """
+    kind = kind_of(subject)
+    order = ((Comment.score, Comment.created_at, Comment.id) if sort == "top"
+             else (Comment.created_at, Comment.id))
+    query = select(Comment).where(kind.column == subject.id, Comment.root_id.is_(None))
+    if after is not None:
+        page = after.page
+        start = (after.score, after.created_at, after.id) if sort == "top" else (after.created_at, after.id)
+        query = query.where(tuple_(*order) < tuple_(*(literal(value, column.type)
+                                                      for value, column in zip(start, order, strict=True))))
+    else:
+        query = query.offset((page - 1) * per_page)
+    # One more than the page shows: whether a next page exists, without counting.
+    roots = db.session.scalars(query.order_by(*(column.desc() for column in order))
+                               .limit(per_page + 1)).unique().all()
+    more, roots = len(roots) > per_page, roots[:per_page]
     threads = {root.id: Thread(root) for root in roots}
     if threads:
         replies = db.session.scalars(select(Comment).where(Comment.root_id.in_(list(threads)))
@@ -413,7 +445,8 @@ def list_threads(subject, sort="newest", page=1, per_page=20):
             parent = threads.get(reply.parent_id)
             if parent is not None:
                 parent.replies.append(threads[reply.id])
-    return Page([threads[root.id] for root in roots], page, per_page, total)
+    cursor = write_cursor(kind.type, subject.id, sort, page + 1, roots[-1]) if more else None
+    return ThreadPage([threads[root.id] for root in roots], page, per_page, subject.thread_count, next=cursor)
 
 
 def votes_of(user, comment_ids):

@@ -12,6 +12,7 @@ from ..pagination import paginate
 from ..policy import require_login, require_moderator
 from ..proposals.services import get_proposal
 from . import services
+from .cursors import CursorRefused, read_cursor
 from .forms import ActionForm, CommentForm, DeleteCommentForm, EditCommentForm, ReasonForm, ResolveReportForm
 from .models import Comment, CommentReport
 from .subjects import SUBJECTS, kind_of
@@ -22,6 +23,18 @@ bp = Blueprint("comments", __name__)
 @bp.app_context_processor
 def comment_helpers():
     return {"comment_action": comment_action}
+
+
+def requested_cursor(kind, subject_id, sort):
+    """(cursor, refused) of the page's ``?after=``: an old link or one of another discussion or sort is
+    refused, and the page shows the discussion's first page and says so (``ThreadPage.refused``)."""
+    raw = request.args.get("after")
+    if raw is None:
+        return None, False
+    try:
+        return read_cursor(raw, kind, subject_id, sort), False
+    except CursorRefused:
+        return None, True
 
 
 def comment_action(subject):

@@ -56,6 +56,9 @@ class Consultation(DatedPublication, db.Model):
     opens_at: Mapped[object | None] = mapped_column(db.DateTime)
     closes_at: Mapped[object | None] = mapped_column(db.DateTime)
     comment_count: Mapped[int] = mapped_column(default=0)
+    # Top-level comments of the discussion, whatever their status (a hidden or deleted one keeps its place):
+    # the total of its pages. Kept by triggers on comments (migration 0015) in the writing transaction.
+    thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Incremented by every change to the consultation or its comments (new, edited, voted,
     # moderated): cached renderings are keyed by it, so no worker ever serves a stale one.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -44,16 +44,21 @@ def regions():
 
 @bp.route("/beteiligungen/<int:consultation_id>")
 def show(consultation_id):
+    from ..comments.views import requested_cursor
+
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     page = page_arg()
+    # ?after=<cursor>: the page of the discussion after another (keyset, see comments.cursors).
+    after, refused = requested_cursor("consultation", consultation_id, sort)
+    position = request.args["after"] if after is not None else page
     # Anonymous readers all see the same page: it is cached per revision of the discussion. When no
     # plugin fills a slot of this page, one light query finds the cached copy.
-    cacheable = (not current_user.is_authenticated and not session.get("_flashes")
-                 and set(request.args) <= {"sort", "page"})
+    cacheable = (not current_user.is_authenticated and not session.get("_flashes") and not refused
+                 and set(request.args) <= {"sort", "page", "after"})
     plain = not any(get_registry().slot_contributors.get(slot) for slot in PAGE_SLOTS)
     stamp = services.published_stamp(consultation_id) if cacheable and plain else None
     if stamp is not None:
-        key = f"page:{consultation_id}:{stamp[0]}:{stamp[1]}:{stamp[2]}:{sort}:{page}:{get_locale()}"
+        key = f"page:{consultation_id}:{stamp[0]}:{stamp[1]}:{stamp[2]}:{sort}:{position}:{get_locale()}"
         html = cache.get(key)
         if html is not None:
             return html
@@ -63,13 +68,14 @@ def show(consultation_id):
     key = None
     if cacheable and consultation.published:
         stamp = (consultation.revision, consultation.status, services.plugins_stamp(enabled_names(consultation.region)))
-        key = f"page:{consultation.id}:{stamp[0]}:{stamp[1]}:{stamp[2]}:{sort}:{page}:{get_locale()}"
+        key = f"page:{consultation.id}:{stamp[0]}:{stamp[1]}:{stamp[2]}:{sort}:{position}:{get_locale()}"
         if not plain:
             key += f":{hash(tuple(slots.values()))}"
             html = cache.get(key)
             if html is not None:
                 return html
-    threads = list_threads(consultation, sort, page, current_app.config["COMMENTS_PER_PAGE"])
+    threads = list_threads(consultation, sort, page, current_app.config["COMMENTS_PER_PAGE"], after=after)
+    threads.refused = refused
     ids = thread_ids(threads.items)
     html = render_template("consultations/show.html", consultation=consultation, threads=threads, sort=sort,
                            my_votes=votes_of(current_user, ids), my_reports=reports_of(current_user, ids),

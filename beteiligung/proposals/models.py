@@ -113,6 +113,9 @@ class Proposal(db.Model):
     # Comments not deleted by their authors (visible and hidden), kept by beteiligung.comments in the same
     # transaction as every change, as a consultation's comment_count.
     comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Top-level comments, whatever their status: the total of the discussion's pages. Kept by triggers on
+    # comments (migration 0015), as a consultation's thread_count.
+    thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # An optional image (beteiligung.images: checked, re-encoded) with its required alt text.
     image: Mapped[str | None] = mapped_column(String(IMAGE_NAME_MAX))
     image_alt: Mapped[str | None] = mapped_column(String(IMAGE_ALT_MAX))

@@ -10,6 +10,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from ..comments import services as comments
 from ..comments.forms import ActionForm
+from ..comments.views import requested_cursor
 from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..forms import form_errors, page_arg, show_error, submit_form
@@ -176,7 +177,10 @@ def _discussion(proposal):
     if not comments.is_public(proposal):
         return {"threads": None}
     sort = request.args.get("sort") if request.args.get("sort") in comments.SORTS else "newest"
-    threads = comments.list_threads(proposal, sort, page_arg(), current_app.config["COMMENTS_PER_PAGE"])
+    after, refused = requested_cursor("proposal", proposal.id, sort)
+    threads = comments.list_threads(proposal, sort, page_arg(), current_app.config["COMMENTS_PER_PAGE"],
+                                    after=after)
+    threads.refused = refused
     ids = comments.thread_ids(threads.items)
     return {"threads": threads, "comment_sort": sort, "comments_open": comments.is_open(proposal),
             "my_votes": comments.votes_of(current_user, ids), "my_reports": comments.reports_of(current_user, ids)}
