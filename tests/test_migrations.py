@@ -16,6 +16,9 @@ def test_migrations_create_exactly_the_models_schema(db):
         # table search_fts with its shadow tables (SQLite; not in core_tables, so skipped as well).
         if type_ == "index" and name and name.startswith("ix_search_"):
             return False
+        # PostgreSQL (migration 0016): the stored generated tsvector of each searchable table.
+        if type_ == "column" and name == "search_vector":
+            return False
         return type_ != "table" or name in core_tables
 
     with db.engine.connect() as conn:
@@ -181,6 +184,54 @@ def test_poll_tallies_migration_counts_the_existing_ballots_and_comparisons(tmp_
             with _db.engine.connect() as conn:
                 counts = conn.execute(text("SELECT id, ballot_count FROM polls ORDER BY id")).all()
                 assert counts == [(901, 2), (902, 0)]
+            _db.engine.dispose()
+    finally:
+        drop()
+
+
+def test_search_vectors_migration_stores_the_expression_of_0011_and_goes_back(tmp_path):
+    """0016 (PostgreSQL): the generated column of existing rows equals the index expression of 0011 (empty
+    texts as well), new and changed rows follow, and the downgrade brings back the expression indexes."""
+    import os
+
+    from flask_migrate import downgrade, upgrade
+
+    from beteiligung import create_app
+    from beteiligung.extensions import db as _db
+    from beteiligung.testing.fixtures import make_test_config
+
+    if os.environ.get("BETEILIGUNG_TEST_DB") != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite keeps its FTS5 table")
+    expression = ("setweight(to_tsvector('german', title), 'A') || setweight(to_tsvector('german', summary), 'B') "
+                  "|| setweight(to_tsvector('german', body), 'C')")
+    url, drop = _scratch_database(tmp_path, "vectors")
+    try:
+        app = create_app(make_test_config(url, BETEILIGUNG_PLUGINS=""))
+        with app.app_context():
+            upgrade(revision="0015_comment_keyset")
+            with _db.engine.begin() as conn:
+                for statement in DATA_0011[:3]:  # a region, two users, a consultation with empty texts
+                    conn.execute(text(statement))
+                conn.execute(text("INSERT INTO consultations (id, region_id, title, summary, body, intro_html, "
+                                  "published, comment_count, created_at, updated_at) VALUES (902, 901, "
+                                  "'Radwege in der Altstadt', 'Sichere Radwege', 'Mehr Fahrradstraßen.', '', true, "
+                                  "0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+            upgrade(revision="0016_search_vectors")
+            compare = text(f"SELECT id, search_vector IS NOT DISTINCT FROM ({expression}), "  # noqa: S608 (constant)
+                           "search_vector @@ to_tsquery('german', 'radweg') FROM consultations ORDER BY id")
+            with _db.engine.begin() as conn:
+                indexes = set(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_search%'")))
+                assert indexes == {f"ix_search_{t}_vector" for t in ("processes", "consultations", "polls",
+                                                                       "proposals")}
+                assert conn.execute(compare).all() == [(901, True, False), (902, True, True)]
+                conn.execute(text("UPDATE consultations SET body = 'Ein Radweg.' WHERE id = 901"))
+                assert conn.execute(compare).all() == [(901, True, True), (902, True, True)]
+            downgrade(revision="0015_comment_keyset")
+            with _db.engine.connect() as conn:
+                indexes = set(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_search%'")))
+                assert indexes == {f"ix_search_{t}" for t in ("processes", "consultations", "polls", "proposals")}
+                assert conn.scalar(text("SELECT count(*) FROM information_schema.columns "
+                                        "WHERE column_name = 'search_vector'")) == 0
             _db.engine.dispose()
     finally:
         drop()

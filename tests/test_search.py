@@ -345,11 +345,12 @@ def test_published_proposals_are_found_hidden_pending_and_merged_ones_never(clie
     assert keys(search("Trinkbrunnen")) == [("proposal", elsewhere.id)]
 
 
-# --- the database objects of migration 0011 -------------------------------------------------------------------
+# --- the database objects of migrations 0011 and 0016 ----------------------------------------------------------
 
 def test_the_query_uses_the_index_of_the_migration_or_the_fts_table(db):
-    """PostgreSQL: the search's tsvector is the very expression of the GIN index (else the index is
-    never used); SQLite: the triggers that keep search_fts in step exist for every kind."""
+    """PostgreSQL: the search matches on the stored column of the GIN index of migration 0016 (or on
+    the very expression of an expression index; else the index is never used); SQLite: the triggers
+    that keep search_fts in step exist for every kind."""
     from sqlalchemy import bindparam, func, literal_column, select, text
 
     from beteiligung.discovery.search import search_kinds
@@ -359,15 +360,93 @@ def test_the_query_uses_the_index_of_the_migration_or_the_fts_table(db):
             conn.execute(text("SET LOCAL enable_seqscan = off"))
             for kind in search_kinds().values():
                 query = func.websearch_to_tsquery(literal_column("'german'"), bindparam("q", "radweg"))
-                statement = select(kind.model.id).where(kind.vector().op("@@")(query))
+                statement = select(kind.model.id).where(kind.document().op("@@")(query))
                 compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
                 plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {compiled}"))
-                assert f"ix_search_{kind.model.__tablename__}" in plan, plan
+                index = f"ix_search_{kind.model.__tablename__}" + ("_vector" if kind.vector_column else "")
+                assert f"{index} " in plan, plan
         else:
             triggers = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
             for kind in search_kinds().values():
                 table = kind.model.__tablename__
                 assert {f"search_{table}_{action}" for action in ("insert", "update", "delete")} <= triggers
+
+
+def test_the_stored_vector_is_the_expression_of_0011_and_follows_every_write(db, region, make_process,
+                                                                              create_consultation, create_poll,
+                                                                              make_proposal):
+    """PostgreSQL: migration 0016's generated column holds exactly the weighted expression (empty texts
+    and all), for rows written by the ORM and by plain SQL, before and after an update."""
+    from sqlalchemy import select, text
+
+    from beteiligung.discovery.search import search_kinds
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite searches its FTS5 table")
+    make_process(title="Radweg am Kanal", summary="", body="")
+    make_process(title="Radweg", summary="Kurz: Radwege und Gehwege.", body="Lang: der Radweg.")
+    create_consultation(region=region, title="Radweg Nord")
+    create_poll(region=region, title="Radweg Süd")
+    make_proposal("Radweg West", body="")
+    db.session.execute(text("UPDATE processes SET summary = 'Geändert: Fahrradstraße' WHERE title = 'Radweg'"))
+    db.session.commit()
+    for kind in search_kinds().values():
+        table = kind.model.__tablename__
+        assert kind.vector_column == "search_vector"
+        generated = db.session.scalar(text(
+            "SELECT is_generated FROM information_schema.columns WHERE table_name = :t AND column_name = :c"),
+            {"t": table, "c": kind.vector_column})
+        assert generated == "ALWAYS"
+        rows = db.session.execute(select(kind.model.id, kind.document().is_not_distinct_from(kind.vector()),
+                                         kind.document().op("@@")(text("to_tsquery('german', 'radweg')")))).all()
+        assert rows and all(same and found for _id, same, found in rows), (table, rows)
+    changed = db.session.scalar(text("SELECT search_vector @@ to_tsquery('german', 'fahrradstraße') "
+                                     "FROM processes WHERE title = 'Radweg'"))
+    assert changed is True
+
+
+def test_the_number_of_statements_does_not_grow_with_the_hits(client, db, make_process, make_proposal):
+    """Ranked, counted and paged in one statement; objects and highlights per kind, not per hit."""
+    per_page = 20
+
+    def statements(path):
+        seen = []
+
+        def remember(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+        return seen
+
+    for number in range(per_page + 1):
+        make_process(title=f"Streusalz {number}")
+        make_proposal(f"Streusalz Vorschlag {number}")
+    few = {path: statements(path) for path in ("/suche?q=Streusalz", "/api/v1/search?q=Streusalz")}
+    kinds_before = {item["kind"] for item in api_items(client, q="Streusalz")["items"]}
+    for number in range(per_page + 1, 3 * per_page):
+        make_process(title=f"Streusalz {number}")
+        make_proposal(f"Streusalz Vorschlag {number}")
+    # Objects and highlights are loaded per kind on the page: the same kinds, the same statements.
+    assert {item["kind"] for item in api_items(client, q="Streusalz")["items"]} == kinds_before
+    for path, before in few.items():
+        after = statements(path)
+        assert len(after) == len(before), (path, before, after)
+        # No COUNT over all hits beside the ranked page (the page counts them with a window).
+        assert not [s for s in after if "count(*) AS count_1" in s], after
+    assert search("Streusalz").total == 6 * per_page
+
+
+def test_a_page_beyond_the_end_still_knows_the_total(make_process):
+    for number in range(3):
+        make_process(title=f"Pflastersteine {number}")
+    beyond = search("Pflastersteine", page=5, per_page=2)
+    assert (beyond.items, beyond.total) == ([], 3)
+    assert search("Pflastersteine", page=2, per_page=2).total == 3
+    assert search("Zeppelinlandeplatz", page=1).total == 0
 
 
 def test_the_search_page_in_english(client, db, make_process):

@@ -1,11 +1,18 @@
 """Full-text search over the public processes, consultations, polls and proposals (a registry: one
-``register_kind`` call per kind, plus its SQLite triggers and PostgreSQL index in a migration).
+``register_kind`` call per kind, plus its SQLite triggers and PostgreSQL column and index in a migration).
 
 PostgreSQL: ``websearch_to_tsquery('german', q)`` against the weighted German tsvector of each table
-(expression GIN indexes of migration 0011), ranked with ``ts_rank``, highlighted with ``ts_headline``.
+(the stored generated column ``search_vector`` with its GIN index, migration 0016; a kind registered
+without such a column is matched on the expression itself), ranked with ``ts_rank``, highlighted with
+``ts_headline``.
 SQLite: the FTS5 table ``search_fts`` (kept in step by the triggers of migration 0011), queried with
 an FTS5 expression built here from the same web-search syntax (words, "phrases", -excluded, or),
 ranked with ``bm25``, highlighted with ``highlight``/``snippet``.
+
+Cost: every hit is ranked (the order needs all of them), so a search costs time in proportion to its
+hits, but little per hit: the stored vector is read, not computed again, and the hits are counted in
+the same pass as the page is ranked (``count(*) OVER ()``; a separate COUNT only for a page beyond the
+end). Highlights are computed for one page's items only.
 
 Only what everyone may see is ever found: a kind's ``visible`` condition is part of every query
 (published processes and consultations, polls that are not drafts), whoever searches.
@@ -75,9 +82,11 @@ class SearchKind:
     # For a kind without a region_id column (a proposal belongs to a collection of a region):
     region_condition: object = None  # region -> SQL
     region_of: object = None  # obj -> Region
+    # PostgreSQL: the name of the model's stored column that holds vector() (migration 0016), or None.
+    vector_column: str | None = None
 
     def vector(self):
-        """The weighted German tsvector; the very expression of the GIN index of its migration."""
+        """The weighted German tsvector; the very expression that ``vector_column`` stores."""
         german = literal_column("'german'")
         title, summary, text = self.columns
         parts = [func.setweight(func.to_tsvector(german, title), literal_column("'A'"))]
@@ -88,6 +97,12 @@ class SearchKind:
         for part in parts[1:]:
             vector = vector.op("||")(part)
         return vector
+
+    def document(self):
+        """What PostgreSQL matches and ranks: the stored column when there is one, else vector()."""
+        if self.vector_column is None:
+            return self.vector()
+        return literal_column(f"{self.model.__tablename__}.{self.vector_column}")
 
     def objects(self, ids):
         if self.load is not None:
@@ -100,7 +115,9 @@ _kinds = {}
 
 def register_kind(kind):
     """Add a searchable kind (one call per kind). On SQLite its migration must also create the
-    search_fts triggers of its table with its ``code`` (see migrations/versions/0011_search.py)."""
+    search_fts triggers of its table with its ``code`` (see migrations/versions/0011_search.py); on
+    PostgreSQL a GIN index, best on a stored column of ``vector()`` named in ``vector_column`` (see
+    migrations/versions/0016_search_vectors.py), else on the expression itself."""
     if kind.key in _kinds and _kinds[kind.key] != kind:
         raise ValueError(f"search kind {kind.key!r} is already registered")
     if not 0 < kind.code < FTS_CODES or any(k.code == kind.code and k.key != kind.key for k in _kinds.values()):
@@ -236,7 +253,7 @@ def _ranked(dialect, kinds, q, clauses, now, region, status):
         label = cast(literal(kind.key), String(40)).label("kind")
         if dialect == "postgresql":
             query = func.websearch_to_tsquery(literal_column("'german'"), bindparam("q", q))
-            vector = kind.vector()
+            vector = kind.document()
             part = select(label, model.id.label("id"), func.ts_rank(vector, query).label("rank"),
                           model.created_at.label("created_at")).where(
                 vector.op("@@")(query), *_filters(kind, now, region, status))
@@ -297,19 +314,25 @@ def search(q, region=None, kind=None, status=None, page=1, per_page=20):
     dialect = db.engine.dialect.name
     now = utcnow()
     hits = _ranked(dialect, list(kinds.values()), q, clauses, now, region, status)
-    total = db.session.scalar(select(func.count()).select_from(hits))
-    rows = db.session.execute(select(hits.c.kind, hits.c.id, hits.c.rank).order_by(
-        desc(hits.c.rank), desc(hits.c.created_at), hits.c.kind, desc(hits.c.id))
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    # One pass: the hits are ranked and counted together (the window counts them before the limit).
+    rows = db.session.execute(select(hits.c.kind, hits.c.id, hits.c.rank, func.count().over().label("total"))
+                              .order_by(desc(hits.c.rank), desc(hits.c.created_at), hits.c.kind, desc(hits.c.id))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    elif page > 1:  # beyond the end: no row carries the count
+        total = db.session.scalar(select(func.count()).select_from(hits))
+    else:
+        total = 0
     wanted = {}
-    for key, target_id, _rank in rows:
+    for key, target_id, _rank, _total in rows:
         wanted.setdefault(key, []).append(target_id)
     objects, marks = {}, {}
     for key, ids in wanted.items():
         objects[key] = kinds[key].objects(ids)
         marks[key] = _highlights(dialect, kinds[key], q, clauses, ids)
     items = []
-    for key, target_id, rank in rows:
+    for key, target_id, rank, _total in rows:
         target = objects[key].get(target_id)
         if target is None:
             continue
@@ -351,7 +374,8 @@ def _process_kind():
         columns=(Process.title, Process.summary, Process.body),
         visible=lambda now: Process.published.is_(True), status=status,
         status_of=lambda obj, now: mapping[str(obj.status_at(now))],
-        url=lambda obj: url_for("processes.show", process_id=obj.id), load=load, order=1)
+        url=lambda obj: url_for("processes.show", process_id=obj.id), load=load, order=1,
+        vector_column="search_vector")
 
 
 def _consultation_kind():
@@ -368,7 +392,8 @@ def _consultation_kind():
         columns=(Consultation.title, Consultation.summary, Consultation.body),
         visible=lambda now: Consultation.published.is_(True), status=status,
         status_of=lambda obj, now: str(obj.status_at(now)),
-        url=lambda obj: url_for("consultations.show", consultation_id=obj.id), order=2)
+        url=lambda obj: url_for("consultations.show", consultation_id=obj.id), order=2,
+        vector_column="search_vector")
 
 
 def _poll_kind():
@@ -384,7 +409,8 @@ def _poll_kind():
         key="poll", label=_l("Umfrage"), code=3, model=Poll, columns=(Poll.title, None, Poll.description),
         visible=lambda now: not_(status_condition(PollStatus.DRAFT, now)), status=status,
         status_of=lambda obj, now: str(obj.status_at(now)),
-        url=lambda obj: url_for("polls.show", poll_id=obj.id), order=3)
+        url=lambda obj: url_for("polls.show", poll_id=obj.id), order=3,
+        vector_column="search_vector")
 
 
 def _proposal_kind():
@@ -414,7 +440,7 @@ def _proposal_kind():
             obj.collection.status_at(now), "closed"),
         url=lambda obj: url_for("proposals.show", proposal_id=obj.id), order=4,
         region_condition=lambda region: collection_where(ProposalCollection.region_id == region.id),
-        region_of=lambda obj: obj.collection.region)
+        region_of=lambda obj: obj.collection.region, vector_column="search_vector")
 
 
 def register_core_kinds():
