@@ -745,6 +745,8 @@ def parse_args(argv=None):
     parser.add_argument("--calls", type=int, default=20, help="timed in-process requests per endpoint (default 20)")
     parser.add_argument("--fit-repeat", type=int, default=7, help="timeit repeats of the fit (default 7)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (default 8)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker for the app (default 1: sync workers; >1: gthread)")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
                         help="load generator: wrk if on PATH (auto), or the built-in Python one")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT_URL),
@@ -833,7 +835,10 @@ def main(argv=None):
                                          also_ours)
         finally:
             hello.stop()
-        server = harness.Server("beteiligung-polls", "wsgi:app", ROOT, env, workdir)
+        # --threads N: the same 2 workers with N threads each (gthread), so that one worker's commit waiting
+        # for the disk does not leave its CPU idle.
+        threads = ("--worker-class", "gthread", "--threads", str(args.threads)) if args.threads > 1 else ()
+        server = harness.Server("beteiligung-polls", "wsgi:app", ROOT, env, workdir, extra_args=threads)
         server.wait_ready(f"/api/v1/polls/{loaded['survey']}")
         print(f"serving Beteiligung on :{server.port}; measuring {args.seconds:g} s each with {generator}")
         survey_load = harness.measure(server, survey_path, args.seconds, generator, args.connections,
@@ -900,7 +905,7 @@ def main(argv=None):
     other_cpu = max((row.get("load") or {}).get("other_cpu") or 0.0 for row in rows)
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "db": args.db, "seconds": args.seconds,
-        "calls": args.calls, "workers": harness.WORKERS, "connections": args.connections,
+        "calls": args.calls, "workers": harness.WORKERS, "threads": args.threads, "connections": args.connections,
         "load_generator": generator_text, "cpus": os.cpu_count(), "python": platform.python_version(),
         "data": {key: value for key, value in loaded.items() if key not in ("strengths", "moderator_token")},
         "rows": rows, "fit": fit, "submit": submit, "submit_in_process": submit_in_process,

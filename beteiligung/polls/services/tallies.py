@@ -35,25 +35,30 @@ def cell_key(question_id, option_id, number):
     return f"q{question_id}:{'' if option_id is None else option_id}:{'' if number is None else number}"
 
 
-def _insert(model):
-    """The dialect's INSERT (with ON CONFLICT) on the model's table: Core, so that parameter sets that
-    name the same columns go as one multi-row statement (the ORM would split them by their None values)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model.__table__)
+_UPSERTS = {}
+
+
+def _upsert_statement(dialect, model, keys, counters):
+    """The INSERT … ON CONFLICT DO UPDATE of the dialect that adds ``counters`` (built once per process).
+
+    Core, on the model's table: parameter sets that name the same columns go to the driver as one
+    executemany (the ORM would split them by their None values).
+    """
+    found = _UPSERTS.get((dialect, model, keys, counters))
+    if found is None:
+        table = model.__table__
+        statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+        found = _UPSERTS[dialect, model, keys, counters] = statement.on_conflict_do_update(
+            index_elements=[table.c[key] for key in keys],
+            set_={name: table.c[name] + statement.excluded[name] for name in counters})
+    return found
 
 
 def _upsert(model, keys, counters, rows):
-    """One INSERT … ON CONFLICT DO UPDATE that adds ``counters`` of ``rows`` (sorted by key: a fixed lock order).
-
-    The statement is the same for every ballot (compiled once and cached); the rows go as parameter
-    sets, which SQLAlchemy sends as one multi-row INSERT ("insertmanyvalues"), in the order given.
-    """
+    """Add ``counters`` of ``rows`` to the tallies: one statement, its rows sorted by key (a fixed lock order),
+    sent as parameter sets of the same cached statement, in the order given."""
     rows = sorted(rows, key=lambda row: tuple(row[key] for key in keys))
-    statement = _insert(model)
-    table = model.__table__
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c[key] for key in keys],
-        set_={name: table.c[name] + statement.excluded[name] for name in counters})
+    statement = _upsert_statement(db.session.get_bind().dialect.name, model, keys, counters)
     db.session.execute(statement, rows)
 
 
