@@ -1,7 +1,7 @@
 """The runner behind `make bench`: every benchmark of issue 14, one table of its goals.
 
     .venv/bin/python benchmarks/bench.py [--db sqlite|postgresql|both] [--quick] [--out FILE] [--pg-url URL]
-        [--only comments,polls,writes,memory]
+        [--only comments,polls,writes,memory,search]
 
 For each database (default: both when a PostgreSQL server answers at 127.0.0.1:5432, else SQLite; --quick:
 SQLite) it runs, one after the other, each as a subprocess with --json FILE:
@@ -13,7 +13,9 @@ SQLite) it runs, one after the other, each as a subprocess with --json FILE:
 2. poll_results.py (goals 2, 3 and 4: survey results, problem ranking, ballot intake), with 1,000,000
    ballots and 1,000,000 comparisons (--quick: 20,000 each, 3 s per measurement);
 3. comment_writes.py (goal 5: comment writes, fresh pages after each write);
-4. memory.py (goal 6: a worker's resident memory).
+4. memory.py (goal 6: a worker's resident memory);
+5. search.py (goal 1 for search: the search page and API at 1,000, 10,000 and 100,000 hits; not in
+   --quick unless named in --only).
 
 Every script's JSON carries a list "goals" ([{goal, name, target, measured, met}]) and, where it measured
 them, the bare-Flask baseline ("hello_rps") and the share of the CPUs other processes used ("other_cpu").
@@ -43,7 +45,7 @@ GOAL1_RATIO = 1.25
 SCRIPT_TIMEOUT = 3 * 3600  # seconds; a full poll_results.py on PostgreSQL loads 1,000,000 ballots
 
 # The goals each script answers for: a script that fails leaves these as "could not measure".
-GOALS_OF = {"comments": ["1"], "polls": ["2", "3", "4"], "writes": ["5"], "memory": ["6"]}
+GOALS_OF = {"comments": ["1"], "polls": ["2", "3", "4"], "writes": ["5"], "memory": ["6"], "search": ["1"]}
 GOAL_NAMES = {
     "1": "cache-miss cost of the comments API and the page, constant in the number of comments",
     "2": "survey results at 1,000,000 ballots", "3": "problem ranking at 1,000,000 comparisons",
@@ -148,6 +150,8 @@ def run_database(db, args, outdir):
         plan.append(("writes", "comment_writes.py", (["--quick"] if quick else []) + seconds + wait))
     if "memory" in selected:
         plan.append(("memory", "memory.py", ["--quick"] if quick else []))
+    if "search" in selected:  # goal 1 for search: 1,000 to 100,000 hits (search.py)
+        plan.append(("search", "search.py", ["--quick"] if quick else []))
     for key, name, argv in plan:
         label = f"{db}-{key}"
         results, error, secs = run_script(name, ["--db", db, "--pg-url", args.pg_url, *argv], outdir, label)
@@ -188,13 +192,16 @@ def parse_args(argv=None):
                         help="default: both when PostgreSQL answers at 127.0.0.1:5432, else sqlite (--quick: sqlite)")
     parser.add_argument("--quick", action="store_true",
                         help="small data, 2-3 s per measurement, SQLite: under two minutes, for a developer's check")
-    parser.add_argument("--only", default="comments,polls,writes,memory",
-                        help="comma-separated subset of comments, polls, writes, memory (default all)")
+    parser.add_argument("--only",
+                        help="comma-separated subset of comments, polls, writes, memory, search (default all; "
+                             "--quick: all but search)")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT_URL),
                         help=f"PostgreSQL server (default {PG_DEFAULT_URL}); the scripts drop and create their own "
                              f"databases beteiligung_bench* on it")
     parser.add_argument("--out", help="write all results as JSON to this file (default: a temporary file)")
     args = parser.parse_args(argv)
+    if args.only is None:
+        args.only = "comments,polls,writes,memory" + ("" if args.quick else ",search")
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = set(args.only) - set(GOALS_OF)
     if unknown or not args.only:
