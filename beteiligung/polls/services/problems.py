@@ -205,7 +205,7 @@ def problems_submitted_by(participant, poll):
                               .order_by(Problem.created_at, Problem.id)).all()
 
 
-def ranking(poll):
+def ranking(poll, counted=None):
     """(comparisons, approved problems ranked by a Bradley–Terry fit), from the tallies.
 
     The fit is cached per number of comparisons, set of approved problems and threshold: a quiet poll
@@ -213,7 +213,8 @@ def ranking(poll):
     """
     problems = dict(db.session.execute(select(Problem.id, Problem.text).where(
         Problem.poll_id == poll.id, Problem.status == ProblemStatus.APPROVED).order_by(Problem.id)).all())
-    total = int(tallies.counters(poll).get(tallies.COMPARISONS, 0))
+    counted = tallies.counters(poll) if counted is None else counted  # the caller may have read them already
+    total = int(counted.get(tallies.COMPARISONS, 0))
     threshold = min_comparisons()
     digest = hashlib.sha256(",".join(map(str, problems)).encode()).hexdigest()[:16]
     key = f"poll-ranking:1:{poll.id}:{total}:{digest}:{threshold}"

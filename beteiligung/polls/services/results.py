@@ -19,10 +19,11 @@ def results(poll, moderator=False):
     data = {"poll_id": poll.id, "title": poll.title, "kind": poll.kind, "status": poll.status,
             "total_ballots": poll.ballot_count, "min_group_size": min_group, "questions": []}
     if poll.kind == PollKind.PROBLEM_DEFINITION:
-        total, ranked = ranking(poll)
+        counted = tallies.counters(poll)  # comparisons and participants, one query for both
+        total, ranked = ranking(poll, counted)
         data["total_comparisons"] = total
         # Participants: the accounts and access codes that compared, counted at their first comparison.
-        data["total_ballots"] = int(tallies.counters(poll).get(tallies.PARTICIPANTS, 0))
+        data["total_ballots"] = int(counted.get(tallies.PARTICIPANTS, 0))
         data["ranking"] = [{key: item[key] for key in ("problem_id", "text", "score", "low", "high", "comparisons",
                                                        "win_rate", "wins", "losses", "ties", "place", "place_to",
                                                        "tied", "enough_data")} for item in ranked]
