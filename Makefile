@@ -7,6 +7,8 @@ FLASK := $(BIN)/flask --app wsgi
 PLUGINS := $(wildcard plugins/*/setup.cfg)
 PLUGIN_DIRS := $(patsubst %/setup.cfg,%,$(PLUGINS))
 CONSTRAINTS := requirements/constraints.txt
+# The slowest tests of a run are listed at its end: where the suite's time goes, in every CI log.
+DURATIONS ?= --durations=25
 
 .PHONY: run test install install-test migrate demo lint bench bench-quick translations clean package-test mutation
 
@@ -55,14 +57,14 @@ test: install-test
 	$(BIN)/ruff check .
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- SQLite, with PostgreSQL running alongside ---"; \
-		BETEILIGUNG_TEST_DB=postgresql $(BIN)/python -m pytest -q > .pytest-postgresql.log 2>&1 & pg=$$!; \
-		$(BIN)/python -m pytest -q; sqlite=$$?; \
+		BETEILIGUNG_TEST_DB=postgresql $(BIN)/python -m pytest -q $(DURATIONS) > .pytest-postgresql.log 2>&1 & pg=$$!; \
+		$(BIN)/python -m pytest -q $(DURATIONS); sqlite=$$?; \
 		wait $$pg; postgresql=$$?; \
 		echo "--- PostgreSQL ---"; cat .pytest-postgresql.log; \
 		echo "SQLite: exit $$sqlite, PostgreSQL: exit $$postgresql"; \
 		[ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]; \
 	else \
-		$(BIN)/python -m pytest -q; \
+		$(BIN)/python -m pytest -q $(DURATIONS); \
 	fi
 
 # Wheels of the core and every plugin, installed into a fresh virtualenv outside the checkout:

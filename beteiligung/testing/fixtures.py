@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 
@@ -151,6 +152,30 @@ def _cache_plugin_scan():
     registry.entry_points = entry_points
 
 
+class _SharedTemplateCache(BytecodeCache):
+    """Compiled templates shared by the apps of a test session (in memory).
+
+    Every test gets a new app and with it a new Jinja environment, which compiled each template it rendered
+    again: about a third of a page test's time. The compiled code depends only on the template's source
+    (Jinja checks its checksum) and on the environment's settings, which are the same for every app made by
+    create_app; the templates never change while the tests run.
+    """
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        code = self.compiled.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket):
+        self.compiled[(bucket.key, bucket.checksum)] = bucket.code
+
+
+TEMPLATE_CACHE = _SharedTemplateCache()
+
+
 def _sqlite_without_fsync(dbapi_connection, connection_record):
     # As synchronous_commit=off on PostgreSQL: a commit need not wait for the disk (test data need no
     # crash safety); on a busy disk most of an SQLite test's time went into fsync after each commit.
@@ -179,6 +204,7 @@ def app(request, database_url, app_config, tmp_path):
     app = create_app(make_test_config(database_url, **app_config))
     app.instance_path = str(tmp_path)
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         yield app
         _db.session.remove()
