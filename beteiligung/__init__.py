@@ -121,8 +121,10 @@ def create_app(config=None):
     from .cli import register_cli
     from .comments.views import bp as comments_bp
     from .consultations.views import bp as consultations_bp
+    from .design import bp as design_bp
     from .discovery import init_discovery
     from .errors import register_error_handlers
+    from .home import init_home
     from .jobs import register as register_jobs
     from .measures import init_measures
     from .notifications import init_notifications
@@ -134,6 +136,7 @@ def create_app(config=None):
     from .production import init_production
     from .proposals import init_proposals
     from .regions.views import bp as regions_bp
+    from .showcase import init_showcase
     from .templating import register_template_helpers
 
     app.register_blueprint(accounts_bp)
@@ -143,7 +146,9 @@ def create_app(config=None):
     app.register_blueprint(polls_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(design_bp)
     csrf.exempt(api_bp)
+    init_home(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
@@ -155,6 +160,7 @@ def create_app(config=None):
     init_proposals(app)  # a kind of phase instrument: after init_processes
     init_discovery(app)  # the search and the feeds
     init_measures(app)
+    init_showcase(app)  # the Projektschaufenster: pages and /api/v1/showcase
     init_observability(app)  # request ids, JSON logs, metrics, the slow-query log
     init_production(app)  # proxies, health endpoints, the checks of a production start
 

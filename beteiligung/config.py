@@ -68,6 +68,8 @@ class Config:
     PROCESS_IMAGE_MAX_PIXELS = 40_000_000
     PROPOSAL_IMAGE_MAX_BYTES = 5 * 1024 * 1024
     PROPOSAL_IMAGE_MAX_PIXELS = 40_000_000
+    # Projektschaufenster: the largest downloadable material (a PDF or an image) a moderator may upload.
+    SHOWCASE_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"

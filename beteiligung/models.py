@@ -13,6 +13,7 @@ from .polls.models import AccessCode, Answer, Ballot, Comparison, Option, Poll, 
 from .processes.models import PhaseInstrument, Process, ProcessPhase
 from .proposals.models import Proposal, ProposalCollection, ProposalSupport
 from .regions.models import Region
+from .showcase.models import ShowcaseLink, ShowcaseMaterial, ShowcaseProject  # noqa: F401
 
 __all__ = ["AccessCode", "Answer", "ApiToken", "AuditEntry", "Ballot", "Comment", "CommentReport", "CommentVote",
            "Comparison", "Consultation", "Follow", "IdempotencyKey", "JobFailure", "LoginThrottle", "Measure",

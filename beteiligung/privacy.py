@@ -281,6 +281,32 @@ CORE_CATEGORIES = (
         exported=False,
     ),
     DataCategory(
+        key="showcase_contacts",
+        title=_l("Ansprechpersonen im Projektschaufenster"),
+        data=_l("Name, E-Mail-Adresse und Telefon der Ansprechperson eines Projekts, wie die Moderation der "
+                "Region sie einträgt, und ob die Person der Veröffentlichung zugestimmt hat."),
+        purpose=_l("Wer sich für ein Projekt der Modellregionen interessiert, findet eine Ansprechperson."),
+        legal_basis=_l("Art. 6 Abs. 1 lit. a DSGVO (Einwilligung der Ansprechperson in die Veröffentlichung)"),
+        retention=_l("Solange das Projekt im Projektschaufenster steht; die Moderation ändert oder löscht die "
+                     "Angaben jederzeit."),
+        visible_to=_l("Öffentlich (Seite, API, CSV) nur mit Einwilligung; sonst nur die Moderation der Region."),
+        on_deletion=_l("Die Angaben gehören zu keinem Konto; die Moderation der Region löscht sie auf Wunsch."),
+        exported=False,
+    ),
+    DataCategory(
+        key="region_cookie",
+        title=_l("Cookie „Meine Region“"),
+        data=_l("Nur wenn Sie auf der Startseite „Region merken“ wählen: ein Cookie „region“ in Ihrem Browser mit "
+                "der Kurzbezeichnung der Region (etwa „soest“), auch ohne Konto. Nichts davon wird bei uns "
+                "gespeichert."),
+        purpose=_l("Die Startseite zeigt Ihre Region zuerst."),
+        legal_basis=_l("§ 25 Abs. 2 Nr. 2 TDDDG (von Ihnen ausdrücklich gewünschte Funktion)"),
+        retention=_l("Ein Jahr, oder bis Sie „Region vergessen“ wählen oder das Cookie im Browser löschen."),
+        visible_to=_l("Nur Ihr Browser und die Plattform beim Aufruf der Startseite."),
+        on_deletion=_l("Das Cookie ist nicht mit Ihrem Konto verbunden; löschen Sie es mit „Region vergessen“."),
+        exported=False,
+    ),
+    DataCategory(
         key="staff_work",
         title=_l("Arbeit in Moderation und Verwaltung"),
         data=_l("Wer eine Beteiligung, eine Umfrage, einen Prozess, eine Vorschlagssammlung oder eine Maßnahme "
@@ -294,7 +320,7 @@ CORE_CATEGORIES = (
         stays=True,
         columns=("consultations.created_by_id", "polls.created_by_id", "processes.created_by_id",
                  "comment_reports.resolved_by_id", "region_plugins.enabled_by_id", "measures.created_by_id",
-                 "measure_updates.author_id", "proposal_collections.created_by_id"),
+                 "measure_updates.author_id", "proposal_collections.created_by_id", "showcase_projects.created_by_id"),
     ),
     DataCategory(
         key="audit_log",

@@ -19,7 +19,7 @@ they are now.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, union
 
@@ -48,16 +48,23 @@ def _period(column, since, until):
     return conditions
 
 
+def _in_region(column, region):
+    """The condition of a region's rows; None: every region (the platform's figures)."""
+    return () if region is None else (column == region.id,)
+
+
 def _visible_comments(region):
-    return (Consultation.region_id == region.id, Consultation.published.is_(True), Comment.status == "visible")
+    return (*_in_region(Consultation.region_id, region), Consultation.published.is_(True),
+            Comment.status == "visible")
 
 
 def participation(region, since=None, until=None):
-    """A :class:`Participation` of the region (see the module's description for what counts)."""
+    """A :class:`Participation` of the region, or of the whole platform with ``region`` None (see the module's
+    description for what counts)."""
     from .polls.services import poll_query
 
     comment_where = (*_visible_comments(region), *_period(Comment.created_at, since, until))
-    ballot_where = (Poll.region_id == region.id, *_period(Ballot.created_at, since, until))
+    ballot_where = (*_in_region(Poll.region_id, region), *_period(Ballot.created_at, since, until))
     accounts = union(
         select(Comment.author_id.label("user_id")).join(Consultation, Consultation.id == Comment.consultation_id)
         .where(*comment_where, Comment.author_id.is_not(None)),
@@ -65,7 +72,7 @@ def participation(region, since=None, until=None):
         .where(*ballot_where, Ballot.user_id.is_not(None)),
     ).subquery()
     row = db.session.execute(select(
-        select(func.count(Consultation.id)).where(Consultation.region_id == region.id,
+        select(func.count(Consultation.id)).where(*_in_region(Consultation.region_id, region),
                                                   Consultation.published.is_(True)).scalar_subquery(),
         select(func.count(Comment.id)).join(Consultation, Consultation.id == Comment.consultation_id)
         .where(*comment_where).scalar_subquery(),
@@ -99,7 +106,7 @@ def _month(column):
 
 def monthly_activity(region, months=12, now=None):
     """``[(month, comments, ballots)]`` for the last ``months`` months (keys as :func:`last_months`),
-    oldest first, months without activity included with 0. Two grouped queries."""
+    oldest first, months without activity included with 0. Two grouped queries. ``region`` None: the platform."""
     keys = last_months(months, now)
     first = datetime(int(keys[0][:4]), int(keys[0][5:]), 1)
     comment_month, ballot_month = _month(Comment.created_at), _month(Ballot.created_at)
@@ -108,5 +115,41 @@ def monthly_activity(region, months=12, now=None):
         .where(*_visible_comments(region), Comment.created_at >= first).group_by(comment_month)).all())
     ballots = dict(db.session.execute(
         select(ballot_month, func.count(Ballot.id)).join(Poll, Poll.id == Ballot.poll_id)
-        .where(Poll.region_id == region.id, Ballot.created_at >= first).group_by(ballot_month)).all())
+        .where(*_in_region(Poll.region_id, region), Ballot.created_at >= first).group_by(ballot_month)).all())
     return [(key, int(comments.get(key, 0)), int(ballots.get(key, 0))) for key in keys]
+
+
+def proposals_submitted(region=None, since=None, until=None):
+    """Published proposals submitted in the period (of a region, or of the platform with ``region`` None)."""
+    from .proposals.models import Proposal, ProposalCollection, ProposalState
+
+    return db.session.scalar(
+        select(func.count(Proposal.id)).join(ProposalCollection, ProposalCollection.id == Proposal.collection_id)
+        .where(*_in_region(ProposalCollection.region_id, region), ProposalCollection.published.is_(True),
+               Proposal.state == ProposalState.PUBLISHED.value, *_period(Proposal.created_at, since, until))) or 0
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The live figures of the home page and of a region page."""
+
+    participants_month: int
+    contributions_month: int
+    participants_year: int
+    open_offers: int
+
+
+def month_start(now=None):
+    now = now or utcnow()
+    return datetime(now.year, now.month, 1)
+
+
+def live_figures(region=None, open_offers=0, now=None):
+    """People and contributions (comments, ballots, proposals) this month, people in the last 12 months, and
+    the number of open offers the caller counted (the open list it shows)."""
+    now = now or utcnow()
+    start = month_start(now)
+    month = participation(region, since=start)
+    year = participation(region, since=now - timedelta(days=365))
+    proposals = proposals_submitted(region, since=start)
+    return Figures(month.participants, month.comments + month.ballots + proposals, year.participants, open_offers)

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import request
+from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -47,6 +47,38 @@ def format_dt(value, fmt=None):
     return to_local(value).strftime(DATE_FORMATS.get(str(get_locale()), DATE_FORMATS["de"]))
 
 
+DAY_FORMATS = {"de": "%d.%m.%Y", "en": "%d %b %Y"}
+
+
+def format_day(value):
+    """A stored (UTC) time, or a date, as the local day: "24.12.2026"."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = to_local(value)
+    return value.strftime(DAY_FORMATS.get(str(get_locale()), DAY_FORMATS["de"]))
+
+
+def iso_time(value):
+    """The machine-readable form for ``<time datetime="…">`` (local time with its offset, or a date)."""
+    if value is None:
+        return ""
+    return to_local(value).isoformat(timespec="minutes") if hasattr(value, "hour") else value.isoformat()
+
+
+def url_if(endpoint, **values):
+    """The URL of an endpoint, or None where it does not exist (a part of the platform not installed)."""
+    from flask import current_app
+    from werkzeug.routing import BuildError
+
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
 def url_with(**changes):
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict()
@@ -78,8 +110,11 @@ def register_template_helpers(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["de_span"] = de_span
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["iso"] = iso_time
     app.jinja_env.globals.update(
         url_with=url_with,
+        url_if=url_if,
         can_moderate=lambda region: can_moderate(current_user, region),
         can_edit_comment=lambda comment: can_edit(current_user, comment),
         status_label=lambda status: str(STATUS_LABELS.get(status, status)),

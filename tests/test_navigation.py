@@ -45,8 +45,9 @@ def test_the_region_page_has_the_first_entry_in_its_main_menu_and_all_in_its_lis
     response = client.get("/regionen/soest")
     links = menu_links(response)
 
-    assert links[:3] == [("/", "Beteiligungen"), ("/umfragen/", "Umfragen"), ("/regionen", "Regionen")]
-    assert links[3:] == GUIDE
+    assert links[:5] == [("/beteiligungen/", "Beteiligungen"), ("/umfragen/", "Umfragen"), ("/regionen", "Regionen"),
+                         ("/projektschaufenster", "Projektschaufenster"), ("/archiv", "Archiv")]
+    assert links[5:] == GUIDE
     assert '<a href="/regionen/soest#sprechstunde">Sprechstunde</a>' in response.get_data(as_text=True)
 
 
@@ -64,25 +65,25 @@ def test_pages_of_the_region_show_the_entries(client, regions, create_consultati
     consultation = create_consultation(region=soest)
     poll = create_poll(region=soest)
 
-    for url in (f"/beteiligungen/{consultation.id}", f"/umfragen/{poll.id}", "/?region=soest",
+    for url in (f"/beteiligungen/{consultation.id}", f"/umfragen/{poll.id}", "/beteiligungen/?region=soest",
                 "/umfragen/?region=soest", "/wegweiser/soest/"):
-        assert menu_links(client.get(url))[3:] == GUIDE, url
+        assert menu_links(client.get(url))[5:] == GUIDE, url
 
 
 def test_pages_of_other_regions_and_of_no_region_show_none(client, regions, create_consultation):
     _soest, aachen = regions
     consultation = create_consultation(region=aachen)
 
-    for url in ("/regionen/aachen", f"/beteiligungen/{consultation.id}", "/?region=aachen", "/", "/umfragen/",
-                "/regionen"):
-        assert [label for _href, label in menu_links(client.get(url))][3:] == [], url
+    for url in ("/regionen/aachen", f"/beteiligungen/{consultation.id}", "/beteiligungen/?region=aachen", "/",
+                "/umfragen/", "/regionen"):
+        assert [label for _href, label in menu_links(client.get(url))][5:] == [], url
 
 
 def test_disabling_the_plugin_removes_its_entries(client, regions, disable_plugin):
     soest, _aachen = regions
     disable_plugin(soest, "wegweiser")
 
-    assert menu_links(client.get("/regionen/soest"))[3:] == []
+    assert menu_links(client.get("/regionen/soest"))[5:] == []
     assert client.get("/wegweiser/soest/").status_code == 404
 
 
@@ -90,7 +91,7 @@ def test_a_failing_plugin_adds_nothing_and_is_logged(client, regions, caplog):
     with caplog.at_level(logging.ERROR, logger="beteiligung.plugins"):
         links = menu_links(client.get("/regionen/soest"))
 
-    assert links[3:] == GUIDE
+    assert links[5:] == GUIDE
     assert any("navigation_entries" in r.getMessage() and "irrweg" in r.getMessage() for r in caplog.records)
 
 
@@ -105,12 +106,12 @@ def test_the_cached_consultation_page_follows_a_plugin_being_switched_on_and_off
     soest, aachen = regions
     consultation = create_consultation(region=aachen)
     url = f"/beteiligungen/{consultation.id}"
-    assert menu_links(client.get(url))[3:] == []
-    assert menu_links(client.get(url))[3:] == []  # served from the page cache now
+    assert menu_links(client.get(url))[5:] == []
+    assert menu_links(client.get(url))[5:] == []  # served from the page cache now
 
     enable_plugin(aachen, "wegweiser")
-    assert menu_links(client.get(url))[3:] == [("/wegweiser/aachen/", "Wegweiser")]
-    assert menu_links(client.get(url))[3:] == [("/wegweiser/aachen/", "Wegweiser")]
+    assert menu_links(client.get(url))[5:] == [("/wegweiser/aachen/", "Wegweiser")]
+    assert menu_links(client.get(url))[5:] == [("/wegweiser/aachen/", "Wegweiser")]
 
     disable_plugin(aachen, "wegweiser")
-    assert menu_links(client.get(url))[3:] == []
+    assert menu_links(client.get(url))[5:] == []

@@ -240,13 +240,13 @@ def test_metrics_count_requests_by_endpoint_and_status(app, client):
     response = client.get("/metrics")
     assert response.headers["Content-Type"].startswith("text/plain")
     samples = metric_samples(response)
-    assert requests_counted(samples, "consultations.index", "200") == 2
+    assert requests_counted(samples, "home.index", "200") == 2
     api_endpoint = app.url_map.bind("localhost").match("/api/v1/consultations/424242")[0]
     assert requests_counted(samples, api_endpoint, "404") == 1
     assert requests_counted(samples, "unmatched", "404") == 1
     labels = {value for _name, pairs in samples for _key, value in pairs}
     assert not [value for value in labels if "424242" in value or "777" in value]  # endpoints, never paths
-    latency = ("beteiligung_http_request_duration_seconds_count", frozenset({("endpoint", "consultations.index")}))
+    latency = ("beteiligung_http_request_duration_seconds_count", frozenset({("endpoint", "home.index")}))
     assert samples[latency] == 2
     assert ("beteiligung_db_pool_checked_out", frozenset()) in samples
     assert ("beteiligung_db_pool_size", frozenset()) in samples

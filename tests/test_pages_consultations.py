@@ -50,7 +50,7 @@ def test_index_lists_published_consultations_with_region_status_and_count(client
     region = create_region(name="Wuppertal")
     create_consultation(region, title="Digitales Rathaus", summary="Anträge online stellen.")
     create_consultation(region, status="closed", title="Alte Parkuhren")
-    response = client.get("/")
+    response = client.get("/beteiligungen/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert sorted(article_titles(html)) == ["Alte Parkuhren", "Digitales Rathaus"]
@@ -64,7 +64,7 @@ def test_index_filters_by_region(client, create_region, create_consultation):
     aachen, soest = create_region(slug="aachen"), create_region(slug="soest")
     create_consultation(aachen, title="Digitale Schule")
     create_consultation(soest, title="Rufbus auf dem Land")
-    response = client.get("/?region=soest")
+    response = client.get("/beteiligungen/?region=soest")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert article_titles(html) == ["Rufbus auf dem Land"]
@@ -78,7 +78,7 @@ def test_index_filters_by_status(client, create_region, create_consultation, sta
     create_consultation(region, title="Offen A")
     create_consultation(region, status="closed", title="Zu B")
     create_consultation(region, status="upcoming", title="Bald C")
-    response = client.get(f"/?status={status}")
+    response = client.get(f"/beteiligungen/?status={status}")
     assert response.status_code == 200
     assert article_titles(response.get_data(as_text=True)) == expected
 
@@ -88,7 +88,7 @@ def test_index_combines_region_and_status_filters(client, create_region, create_
     create_consultation(aachen, title="Aachen offen")
     create_consultation(aachen, status="closed", title="Aachen zu")
     create_consultation(soest, status="closed", title="Soest zu")
-    response = client.get("/?region=aachen&status=closed")
+    response = client.get("/beteiligungen/?region=aachen&status=closed")
     assert response.status_code == 200
     assert article_titles(response.get_data(as_text=True)) == ["Aachen zu"]
 
@@ -97,7 +97,7 @@ def test_index_is_paginated_by_twenty_with_links(client, create_region, create_c
     region = create_region()
     for n in range(23):
         create_consultation(region, title=f"Vorhaben Nummer {n:02d}")
-    first = client.get("/")
+    first = client.get("/beteiligungen/")
     html = first.get_data(as_text=True)
     assert first.status_code == 200
     assert len(article_titles(html)) == 20
@@ -117,7 +117,7 @@ def test_index_is_paginated_by_twenty_with_links(client, create_region, create_c
 
 def test_index_with_nonsense_page_number_shows_first_page(client, create_consultation):
     create_consultation(title="Einzige Beteiligung")
-    response = client.get("/?page=abc")
+    response = client.get("/beteiligungen/?page=abc")
     assert response.status_code == 200
     assert article_titles(response.get_data(as_text=True)) == ["Einzige Beteiligung"]
 
@@ -128,7 +128,7 @@ def test_regions_page_lists_regions_with_links(client, create_region):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Gelsenkirchen" in html and "Digitale Daten" in html
-    assert 'href="/?region=gelsenkirchen"' in html
+    assert 'href="/beteiligungen/?region=gelsenkirchen"' in html
 
 
 # --- drafts ---------------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def draft(create_region, create_consultation):
 
 
 def test_draft_is_invisible_to_anonymous_visitors(client, draft):
-    assert "Geheimer Entwurf" not in client.get("/").get_data(as_text=True)
+    assert "Geheimer Entwurf" not in client.get("/beteiligungen/").get_data(as_text=True)
     response = client.get(f"/beteiligungen/{draft.id}")
     assert response.status_code == 404
     assert "Geheimer Entwurf" not in response.get_data(as_text=True)
@@ -150,8 +150,8 @@ def test_draft_is_invisible_to_anonymous_visitors(client, draft):
 
 def test_draft_is_invisible_to_citizens(client, auth, create_user, draft):
     auth.login(create_user())
-    assert "Geheimer Entwurf" not in client.get("/").get_data(as_text=True)
-    assert "Geheimer Entwurf" not in client.get("/?status=draft").get_data(as_text=True)
+    assert "Geheimer Entwurf" not in client.get("/beteiligungen/").get_data(as_text=True)
+    assert "Geheimer Entwurf" not in client.get("/beteiligungen/?status=draft").get_data(as_text=True)
     response = client.get(f"/beteiligungen/{draft.id}")
     assert response.status_code == 404
     assert "Geheimer Entwurf" not in response.get_data(as_text=True)
@@ -159,13 +159,13 @@ def test_draft_is_invisible_to_citizens(client, auth, create_user, draft):
 
 def test_draft_is_invisible_to_moderator_of_another_region(client, auth, create_user, create_region, draft):
     auth.login(create_user(role="moderator", regions=[create_region()]))
-    assert "Geheimer Entwurf" not in client.get("/").get_data(as_text=True)
+    assert "Geheimer Entwurf" not in client.get("/beteiligungen/").get_data(as_text=True)
     assert client.get(f"/beteiligungen/{draft.id}").status_code == 404
 
 
 def test_draft_is_visible_to_moderator_of_its_region(client, auth, create_user, draft):
     auth.login(create_user(role="moderator", regions=[draft.region]))
-    listing = client.get("/?status=draft").get_data(as_text=True)
+    listing = client.get("/beteiligungen/?status=draft").get_data(as_text=True)
     assert article_titles(listing) == ["Geheimer Entwurf"]
     response = client.get(f"/beteiligungen/{draft.id}")
     html = response.get_data(as_text=True)
@@ -620,10 +620,10 @@ def test_form_fields_have_no_bogus_aria_or_required_attributes(client, auth, cre
 
 
 def test_english_is_available_on_request(client, create_consultation):
-    response = client.get("/?lang=en")
+    response = client.get("/beteiligungen/?lang=en")
     assert response.status_code == 200
     assert '<html lang="en">' in response.get_data(as_text=True)
-    assert '<html lang="de">' in client.get("/?lang=de").get_data(as_text=True)
+    assert '<html lang="de">' in client.get("/beteiligungen/?lang=de").get_data(as_text=True)
 
 
 def test_error_fields_are_tied_to_their_messages(client, auth, create_user, create_region):
@@ -639,7 +639,7 @@ def test_error_fields_are_tied_to_their_messages(client, auth, create_user, crea
 def test_unknown_region_filter_is_not_found(client, create_consultation):
     create_consultation()
 
-    response = client.get("/?region=gibt-es-nicht")
+    response = client.get("/beteiligungen/?region=gibt-es-nicht")
 
     assert response.status_code == 404
     assert "nicht gefunden" in response.get_data(as_text=True)

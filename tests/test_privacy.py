@@ -114,7 +114,7 @@ def test_the_core_defines_every_kind_of_personal_data_once_with_every_text():
     assert len(keys) == len(set(keys))
     assert {"account", "comments", "votes", "reports", "ballots", "problems", "comparisons", "api_tokens",
             "sessions", "login_throttling", "mails", "follows", "notifications", "staff_work", "audit_log",
-            "proposals", "proposal_supports", "api_retries"} == set(keys)
+            "proposals", "proposal_supports", "api_retries", "region_cookie", "showcase_contacts"} == set(keys)
     for category in privacy.CORE_CATEGORIES:
         assert all(str(getattr(category, name)).strip() for name in ("title", *privacy.FIELDS)), category.key
 

@@ -42,7 +42,7 @@ def test_url_builders_are_cached_but_build_with_each_apps_converters():
 
 def test_an_app_of_the_fixture_builds_its_own_urls(app, client):
     with app.test_request_context():
-        assert url_for("consultations.index") == "/"
+        assert url_for("home.index") == "/"
         assert url_for("polls.show", poll_id=7) == "/umfragen/7"
     assert client.get("/").status_code == 200
 

@@ -102,7 +102,7 @@ def _safe_next(target):
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("consultations.index")
+    return url_for("home.index")
 
 
 @bp.route("/registrieren", methods=["GET", "POST"])
@@ -164,7 +164,7 @@ def logout():
     _end_session()
     session.pop("poll_codes", None)
     flash(_("Sie sind abgemeldet."), "success")
-    return redirect(url_for("consultations.index"), code=303)
+    return redirect(url_for("home.index"), code=303)
 
 
 @bp.route("/")
@@ -223,7 +223,7 @@ def delete():
         else:
             _end_session()
             flash(_("Ihr Konto ist gelöscht. Ihre Beiträge bleiben als „Gelöschtes Konto“ stehen."), "success")
-            return redirect(url_for("consultations.index"), code=303)
+            return redirect(url_for("home.index"), code=303)
     return render_template("accounts/account.html", form=form), status
 
 

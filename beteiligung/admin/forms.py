@@ -21,8 +21,13 @@ class RegionSettingsForm(FlaskForm):
     """What a region's administrators may change (the slug, part of every address, stays)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    theme = StringField(_l("Schwerpunkt"), validators=[Length(max=120)])
+    theme = StringField(_l("Schwerpunkt"), validators=[Length(max=120)], render_kw={"list": "programme-themes"})
     description = TextAreaField(_l("Beschreibung"), validators=[Length(max=5000)])
+    contact_name = StringField(_l("Ansprechpartner des Moderationsteams"), validators=[Length(max=120)])
+    contact_email = EmailField(_l("E-Mail-Adresse des Moderationsteams"), validators=[Length(max=254)],
+                               render_kw={"autocomplete": "off"})
+    contact_phone = StringField(_l("Telefon des Moderationsteams"), validators=[Length(max=40)],
+                                render_kw={"type": "tel", "autocomplete": "off"})
 
 
 class RegionAdminForm(FlaskForm):

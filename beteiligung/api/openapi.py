@@ -34,7 +34,8 @@ OPERATIONS = [
     ("post", "/regions", "Region anlegen (Plattform-Administration); vergebene Kurzbezeichnung 409", "RegionCreate",
      201, True, []),
     ("get", "/regions/{slug}", "Eine Region mit ihren aktivierten Plugins", None, 200, False, []),
-    ("patch", "/regions/{slug}", "Region ändern: name, theme, description (Administration der Region); slug nur "
+    ("patch", "/regions/{slug}", "Region ändern: name, theme, description, contact_name, contact_email, "
+     "contact_phone (Administration der Region); slug nur "
      "die Plattform-Administration", "RegionPatch", 200, True, []),
     ("put", "/regions/{slug}/plugins/{name}", "Plugin in der Region aktivieren (Administration der Region); "
      "unbekanntes Plugin 404, schon aktiv 409", None, 200, True, []),
@@ -164,6 +165,15 @@ OPERATIONS = [
     ("delete", "/measures/{id}", "Maßnahme mit ihrem Verlauf löschen (Moderation der Region)", None, 204, True, []),
     ("post", "/measures/{id}/updates", "Neuen Stand eintragen (Text, wahlweise neuer status und progress) "
      "(Moderation der Region)", "MeasureUpdateCreate", 201, True, []),
+    ("get", "/showcase/projects", "Projektschaufenster: veröffentlichte Projekte der Modellregionen (Entwürfe nur für "
+     "die Moderation der Region), gefiltert nach region, status und q (Text in Titel oder Kurzbeschreibung); contact "
+     "nur mit Einverständnis der Ansprechperson, sonst null", None, 200, False, PAGE_PARAMS + [
+         {"in": "query", "name": "region", "schema": {"type": "string"}},
+         {"in": "query", "name": "status", "schema": {"type": "string",
+                                                      "enum": ["", "planned", "running", "completed"]}},
+         {"in": "query", "name": "q", "schema": {"type": "string", "maxLength": 200}}]),
+    ("get", "/showcase/projects/{id}", "Ein Projekt des Projektschaufensters mit Links, Materialien und den "
+     "verknüpften Beteiligungsprozessen und Maßnahmen", None, 200, False, []),
     ("get", "/polls/{id}/pair", "Nächstes Paar zum Vergleichen; 204 wenn genug verglichen", None, 200, True, []),
     ("post", "/polls/{id}/comparisons", "Vergleich speichern (winner_id, loser_id; undecided für unentschieden)",
      "Comparison", 201, True, []),

@@ -34,6 +34,7 @@ TARGET_LABELS = {
     "comment_reports": _l("Meldung"), "regions": _l("Region"), "users": _l("Konto"), "poll_problems": _l("Problem"),
     "processes": _l("Beteiligungsprozess"), "process_phases": _l("Phase"), "measures": _l("Maßnahme"),
     "proposal_collections": _l("Vorschlagssammlung"), "proposals": _l("Vorschlag"),
+    "showcase_projects": _l("Projekt im Projektschaufenster"),
 }
 INSTRUMENT_LABELS = {"consultation": _l("Beteiligung"), "poll": _l("Umfrage"),
                      "proposal_collection": _l("Vorschlagssammlung")}
@@ -328,6 +329,12 @@ SENTENCES = {
                                    "gelöscht.", actor=e.actor, title=e.title(),
                                    process=e.details.get("process") or "?"),
     "measure.progress": _measure_progress,
+    "showcase.created": lambda e: _("%(actor)s hat im Projektschaufenster das Projekt „%(title)s“ angelegt.",
+                                    actor=e.actor, title=e.title()),
+    "showcase.updated": lambda e: _("%(actor)s hat das Projekt „%(title)s“ geändert (%(fields)s).", actor=e.actor,
+                                    title=e.title(), fields=_fields(e.details) or "–"),
+    "showcase.deleted": lambda e: _("%(actor)s hat das Projekt „%(title)s“ gelöscht.", actor=e.actor,
+                                    title=e.title()),
     "proposal_collection.created": lambda e: _("%(actor)s hat die Vorschlagssammlung „%(title)s“ angelegt.",
                                                actor=e.actor, title=e.title()),
     "proposal_collection.updated": lambda e: _("%(actor)s hat die Vorschlagssammlung „%(title)s“ geändert "

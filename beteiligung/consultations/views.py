@@ -22,7 +22,7 @@ PER_PAGE = 20
 PAGE_SLOTS = ("consultation.aside", "consultation.before_comments")
 
 
-@bp.route("/")
+@bp.route("/beteiligungen/")
 def index():
     regions = list_regions()
     region = get_region_by_slug(request.args["region"]) if request.args.get("region") else None

@@ -21,7 +21,8 @@ from .services import get_region_by_slug
 def region_to_json(region, plugins=()):
     opened = unconfirmed_kinds(region)
     return {"slug": region.slug, "name": region.name, "theme": region.theme, "description": region.description,
-            "plugins": sorted(plugins), "unconfirmed_may": [kind for kind in PARTICIPATION_KINDS if kind in opened]}
+            "plugins": sorted(plugins), "unconfirmed_may": [kind for kind in PARTICIPATION_KINDS if kind in opened],
+            "contact": {"name": region.contact_name, "email": region.contact_email, "phone": region.contact_phone}}
 
 
 @bp.route("/regions")

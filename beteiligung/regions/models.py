@@ -18,6 +18,15 @@ class Region(db.Model):
     #: kinds of participation open to accounts whose e-mail is not yet confirmed, comma-separated
     #: (comment, vote, report, ballot, problem); empty: none (the strict default)
     unconfirmed_may: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: the public contact of the region's moderation team (a team or office, never a private person's data
+    #: unless they put it there themselves): shown on the region page and in the API
+    contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+
+    @property
+    def has_contact(self):
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
 
     moderators = relationship("User", secondary=region_moderators, back_populates="moderated_regions",
                               order_by="User.pseudonym")

@@ -21,6 +21,9 @@ class RegionPatchSchema(GermanSchema):
     description = fields.String(validate=validate.Length(max=5000))
     unconfirmed_may = fields.List(fields.String(validate=validate.OneOf(PARTICIPATION_KINDS)),
                                   validate=validate.Length(max=len(PARTICIPATION_KINDS) * 2))
+    contact_name = fields.String(validate=validate.Length(max=120))
+    contact_email = fields.String(validate=validate.Length(max=254))
+    contact_phone = fields.String(validate=validate.Length(max=40))
 
 
 class RegionModeratorSchema(GermanSchema):

@@ -6,6 +6,7 @@ the audit entry has no actor.
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,9 +22,17 @@ SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,58}[a-z0-9]$")
 NAME_MAX = 120
 THEME_MAX = 120
 DESCRIPTION_MAX = 5000
+CONTACT_NAME_MAX = 120
+CONTACT_PHONE_MAX = 40
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()/\-]{3,38}$")
+#: the themes of the five model regions of the NRW programme (offered when a region's theme is set; any other
+#: text is allowed for regions outside the programme)
+PROGRAMME_THEMES = ("Digitale Daten", "Digitales Lernen", "Digitale Portale", "Digitale Region",
+                    "Digitales Rathaus")
 #: what a region administrator may change in their own region; the slug (part of every address) only
 #: a platform administrator or the command line.
-REGION_ADMIN_FIELDS = ("name", "theme", "description", "unconfirmed_may")
+REGION_ADMIN_FIELDS = ("name", "theme", "description", "unconfirmed_may", "contact_name", "contact_email",
+                       "contact_phone")
 FIELDS = ("slug",) + REGION_ADMIN_FIELDS
 
 
@@ -60,9 +69,28 @@ def _clean_fields(values):
             if len(description) > DESCRIPTION_MAX:
                 errors["description"] = [_("Höchstens 5000 Zeichen.")]
             cleaned["description"] = description
+        elif key in ("contact_name", "contact_email", "contact_phone"):
+            cleaned[key] = _clean_contact(key, " ".join(clean_text(value or "").split()), errors)
     if errors:
         raise Invalid(_("Bitte prüfen Sie die Angaben zur Region."), errors)
     return cleaned
+
+
+def _clean_contact(key, text, errors):
+    """One field of the moderation team's contact; empty is allowed (no contact given)."""
+    if not text:
+        return ""
+    if key == "contact_name" and len(text) > CONTACT_NAME_MAX:
+        errors[key] = [_("Höchstens %(n)d Zeichen.", n=CONTACT_NAME_MAX)]
+    elif key == "contact_email":
+        try:
+            return validate_email(text, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            errors[key] = [_("Ungültige E-Mail-Adresse.")]
+    elif key == "contact_phone" and not PHONE_PATTERN.match(text):
+        errors[key] = [_("Eine Telefonnummer aus Ziffern, Leerzeichen und + / - ( ), höchstens %(n)d Zeichen.",
+                         n=CONTACT_PHONE_MAX)]
+    return text
 
 
 def _clean_kinds(value):

@@ -22,7 +22,8 @@ from ..plugins.runtime import get_registry, navigation
 from ..plugins.services import enabled_names
 from ..policy import can_administer_region, require_admin, require_region_admin, unconfirmed_kinds
 from ..polls.services import poll_query
-from .services import add_region_admin, region_or_404, remove_region_admin, update_region
+from ..timeutil import utcnow
+from .services import PROGRAMME_THEMES, add_region_admin, region_or_404, remove_region_admin, update_region
 
 bp = Blueprint("regions", __name__)
 
@@ -51,14 +52,29 @@ def _newest(query):
     return items[:NEWEST], len(items) > NEWEST
 
 
+#: the months of a region's dashboard
+DASHBOARD_MONTHS = 18
+
+
 @bp.route("/regionen/<region_slug>")
 def show(region_slug):
+    from ..home import services as home
+    from ..statistics import live_figures, monthly_activity
+
     region = region_or_404(region_slug)
+    now = utcnow()
+    overview = home.overview(current_user, region, now)
+    running, finished = home.region_processes(current_user, region, now)
     consultations, more_consultations = _newest(consultation_query(current_user, region))
     polls, more_polls = _newest(poll_query(current_user, region))
+    series = [(home.month_label(key), comments, ballots)
+              for key, comments, ballots in monthly_activity(region, DASHBOARD_MONTHS, now)]
     return render_template("regions/show.html", region=region, consultations=consultations, polls=polls,
                            more_consultations=more_consultations, more_polls=more_polls,
-                           plugin_pages=navigation(region),
+                           plugin_pages=navigation(region), overview=overview, now=now,
+                           running=running, finished=finished, series=series,
+                           figures=live_figures(region, len(overview.open_items), now),
+                           outcomes=home.outcomes(current_user, region, limit=4, now=now),
                            can_administer=can_administer_region(current_user, region))
 
 
@@ -79,6 +95,7 @@ def _settings_page(region, form, status=200, moderator_form=None):
     admin_form = RegionAdminForm(formdata=None) if current_user.role == "admin" else None
     return render_template("regions/settings.html", region=region, form=form, registry=registry,
                            enabled=enabled_names(region), action_form=ActionForm(), admin_form=admin_form,
+                           programme_themes=PROGRAMME_THEMES,
                            administrators=region.administrators, moderators=region.moderators,
                            moderator_form=moderator_form or _moderator_form(formdata=None)), status
 
@@ -93,7 +110,10 @@ def settings(region_slug):
         try:
             changed = update_region(current_user, region, {"name": form.name.data, "theme": form.theme.data,
                                                            "description": form.description.data,
-                                                           "unconfirmed_may": form.unconfirmed.data or []})
+                                                           "unconfirmed_may": form.unconfirmed.data or [],
+                                                           "contact_name": form.contact_name.data,
+                                                           "contact_email": form.contact_email.data,
+                                                           "contact_phone": form.contact_phone.data})
             db.session.commit()
         except DomainError as error:
             return _settings_page(region, form, show_error(form, error))

@@ -39,13 +39,17 @@ def ids(live_server):
         proposal = db.session.scalar(select(Proposal.id).where(
             Proposal.title == "Haushaltsdaten als offene Daten veröffentlichen"))
         measure = db.session.scalar(select(Measure.id).where(Measure.title == "Open-Data-Portal der Stadt"))
+        from beteiligung.showcase.models import ShowcaseProject
+
+        project = db.session.scalar(select(ShowcaseProject.id).where(ShowcaseProject.published.is_(True))
+                                    .order_by(ShowcaseProject.id))
         comment = db.session.scalar(select(Comment.id).where(Comment.consultation_id == consultation.id,
                                                              Comment.official.is_(False))
                                     .order_by(Comment.id))
         return {
             "consultation": consultation.id, "closed_consultation": closed, "draft_consultation": draft,
             "comment": comment, "process": process, "collection": collection, "proposal": proposal,
-            "measure": measure,
+            "measure": measure, "showcase_project": project,
             "survey": by_title["Offene Daten in Gelsenkirchen: Was wünschen Sie sich?"],
             "closed_survey": by_title["Digitales Lernen an der Volkshochschule"],
             "ranking_survey": by_title["Das digitale Rathaus: Wie war Ihr letzter Behördengang?"],
@@ -105,7 +109,13 @@ PAGES = [
     ("home-citizen", "citizen", "/"),
     ("regions", "anonymous", "/regionen"),
     *[(f"region-{slug}", "anonymous", "{region_page:" + slug + "}") for slug in REGIONS],
-    ("consultation-list-filtered", "anonymous", "/?region=soest&status=open"),
+    ("consultation-list-filtered", "anonymous", "/beteiligungen/?region=soest&status=open"),
+    ("archive", "anonymous", "/archiv"),
+    ("archive-processes", "anonymous", "/archiv?art=prozesse&region=gelsenkirchen"),
+    ("showcase", "anonymous", "/projektschaufenster"),
+    ("showcase-project", "anonymous", "/projektschaufenster/{showcase_project}"),
+    ("showcase-project-moderator", "moderator-gelsenkirchen", "/projektschaufenster/{showcase_project}"),
+    ("style-guide", "anonymous", "/gestaltung"),
     ("consultation", "anonymous", "/beteiligungen/{consultation}"),
     ("consultation-citizen", "citizen", "/beteiligungen/{consultation}"),
     ("consultation-moderator", "moderator-gelsenkirchen", "/beteiligungen/{consultation}"),
