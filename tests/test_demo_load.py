@@ -42,7 +42,8 @@ def test_demo_load_reports_a_plugin_whose_home_region_is_missing_and_goes_on(run
     assert db.session.scalar(select(func.count()).select_from(RegionPlugin)) == 0
     # Everything else was loaded.
     assert db.session.scalar(select(func.count()).select_from(Region)) == 5
-    assert db.session.scalar(select(func.count()).select_from(Consultation)) == len(content.CONSULTATIONS)
+    assert db.session.scalar(select(func.count()).select_from(Consultation)) == (
+        len(content.CONSULTATIONS) + len(content.read("history.toml")["consultations"]))
     assert "admin@example.org" in result.output
 
 
@@ -170,7 +171,124 @@ def test_a_demo_loaded_before_the_proposals_gets_them_and_the_measures_links_on_
 
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert "0 Beteiligungsprozesse neu angelegt." in result.output
+    assert "0 Beteiligungsprozesse und 0 Projekte im Projektschaufenster neu angelegt." in result.output
     assert [row[1:] for row in _proposal_rows(db)] == [row[1:] for row in rows]
     assert count_rows(db, PhaseInstrument, PhaseInstrument.kind == "proposal_collection") == 5
     assert count_rows(db, MeasureLink, MeasureLink.kind == "proposal") == 6
+
+
+# --- history (issue 15): 18 months of activity spread over time ----------------------------------------------------
+
+def _load_twice(runner, db):
+    from beteiligung.testing.helpers import count_rows
+
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    from beteiligung.comments.models import Comment, CommentVote
+    from beteiligung.polls.models import Answer, Ballot, Poll
+
+    models = (Consultation, Comment, CommentVote, Poll, Ballot, Answer)
+    counts = {model.__name__: count_rows(db, model) for model in models}
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0, second.output
+    assert "0 Regionen, 0 Beteiligungen, 0 Beiträge und 0 Umfragen neu angelegt" in second.output
+    db.session.expire_all()
+    assert {model.__name__: count_rows(db, model) for model in models} == counts
+    return counts
+
+
+@pytest.mark.plugins("gelsenkirchen")
+def test_the_demo_spreads_18_months_of_activity_and_a_second_load_adds_nothing(runner, client, db):
+    from beteiligung.statistics import monthly_activity
+
+    counts = _load_twice(runner, db)
+    assert counts["Comment"] >= 300 and 500 <= counts["Ballot"] <= 1500
+    for region in db.session.scalars(select(Region)):
+        months = monthly_activity(region, 12)
+        assert all(comments + ballots > 0 for _key, comments, ballots in months), (region.slug, months)
+    # Activity began about 18 months ago.
+    assert len([key for key, c, b in monthly_activity(db.session.scalar(select(Region).where(
+        Region.slug == "gelsenkirchen")), 18) if c + b]) >= 16
+    response = client.get("/gelsenkirchen/", follow_redirects=True)
+    assert response.status_code == 200 and "<table" in response.get_data(as_text=True)
+
+
+def test_demo_consultations_are_past_open_closing_soon_upcoming_and_drafts_per_region(runner, db):
+    from datetime import timedelta
+
+    from beteiligung.timeutil import utcnow
+
+    _load_twice(runner, db)
+    now = utcnow()
+    statuses = {}
+    soon = False
+    for consultation in db.session.scalars(select(Consultation)):
+        statuses.setdefault(consultation.region.slug, []).append(consultation.status_at(now))
+        if consultation.status_at(now) == "open" and consultation.closes_at <= now + timedelta(days=14):
+            soon = True
+    assert soon
+    for slug, found in statuses.items():
+        assert found.count("closed") >= 3 and found.count("open") >= 1 and found.count("upcoming") == 1, slug
+    drafts = [item for item in content.CONSULTATIONS if item["state"] == "draft"]
+    assert sum(found.count("draft") for found in statuses.values()) == len(drafts)
+    closes = sorted(c.closes_at for c in db.session.scalars(select(Consultation)) if c.closes_at and c.closes_at < now)
+    assert closes[0] < now - timedelta(days=400)  # the oldest closed more than a year ago
+
+
+def test_every_demo_comment_and_ballot_lies_in_its_open_period(runner, db):
+    from beteiligung.comments.models import Comment
+    from beteiligung.polls.models import Ballot, Poll
+    from beteiligung.timeutil import utcnow
+
+    _load_twice(runner, db)
+    now = utcnow()
+    rows = db.session.execute(select(Comment.created_at, Consultation.opens_at, Consultation.closes_at,
+                                     Consultation.published)
+                              .join(Consultation, Consultation.id == Comment.consultation_id)).all()
+    for created_at, opens_at, closes_at, published in rows:
+        if published:
+            assert opens_at <= created_at <= min(closes_at or now, now)
+    official = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.official.is_(True),
+                                                                                 Comment.consultation_id.is_not(None)))
+    assert official >= 20
+    # Ballots: inside the open period of their poll; closed polls in the past, open ones now, one upcoming.
+    for created_at, opens_at, closes_at in db.session.execute(
+            select(Ballot.created_at, Poll.opens_at, Poll.closes_at).join(Poll, Poll.id == Ballot.poll_id)).all():
+        assert opens_at <= created_at <= min(closes_at or now, now)
+    polls = db.session.scalars(select(Poll)).all()
+    assert sum(poll.status_at(now) == "closed" for poll in polls) >= 10
+    assert any(poll.status_at(now) == "open" for poll in polls)
+    upcoming = [poll for poll in polls if poll.status_at(now) == "draft" and poll.opens_at and poll.opens_at > now]
+    assert len(upcoming) == 1
+
+
+def test_the_demo_tallies_equal_a_recount(runner, db):
+    from beteiligung.polls.models import Poll
+    from beteiligung.polls.services import tallies
+
+    _load_twice(runner, db)
+    for poll in db.session.scalars(select(Poll)):
+        assert not tallies.differences(poll), poll.title
+    result = runner.invoke(args=["polls", "recount", "--check"])
+    assert result.exit_code == 0 and "0 mit Abweichungen" in result.output, result.output
+
+
+def test_the_demo_timetable_is_the_same_for_the_same_day_and_keeps_days_between_participations():
+    from datetime import datetime, timedelta
+
+    from beteiligung.demo.history import participant_rows, timetable
+
+    day = datetime(2026, 11, 26, 9, 30)
+    plan = timetable(day)
+    assert plan == timetable(day)
+    for region in content.REGIONS:
+        for kind in ("consultation", "poll"):
+            past = sorted(dates for (of, slug, _title), dates in plan.items() if slug == region["slug"]
+                          and of == kind and dates[1] < day)
+            assert len(past) >= 2
+            assert all(timedelta(days=5) <= later[0] - earlier[1] for earlier, later in zip(past, past[1:],
+                                                                                             strict=False))
+            assert past[0][0] < day - timedelta(days=450)
+    rows = participant_rows()
+    assert len({pseudonym.lower() for _s, pseudonym, _e in rows}) == len(rows)
+    assert len({email for _s, _p, email in rows}) == len(rows)

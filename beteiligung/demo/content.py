@@ -5,7 +5,9 @@
 - ``data/consultations/<region slug>.toml``: each region's consultations with comments, replies and
   votes (the fields are described at the top of each file);
 - ``data/polls.toml``: the demo polls and how citizens answer them;
-- ``data/processes.toml``: one participation process per region on the workshop path.
+- ``data/processes.toml``: one participation process per region on the workshop path;
+- ``data/history.toml``: 18 months of earlier consultations and polls, the generated participants and the
+  sentence parts their comments are made of (read by ``history.py``).
 """
 
 import tomllib

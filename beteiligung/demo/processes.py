@@ -14,6 +14,7 @@ existed gets them, and the measures' links to them, on the next load.
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
 from ..accounts.models import User
 from ..consultations.models import Consultation
@@ -25,7 +26,7 @@ from ..processes import services
 from ..processes.models import Process, ProcessPhase
 from ..processes.templates import process_templates
 from ..proposals import services as proposal_services
-from ..proposals.models import Proposal, ProposalCollection, ProposalStatus
+from ..proposals.models import Proposal, ProposalCollection, ProposalStatus, ProposalSupport
 from ..timeutil import utcnow
 from .content import CITIZENS, PROCESSES
 
@@ -104,13 +105,21 @@ def _load_collection(process, region, moderator, data, citizens):
     for item in data.get("proposals", []):
         proposal = proposal_services.submit_proposal(citizens[item["author"]], collection, item["title"], item["body"],
                                                      item.get("category"), item.get("place"))
+        created_at = now - timedelta(days=item["days"], hours=len(item["title"]) % 9)
         for key in item.get("supporters", []):
             proposal_services.support(citizens[key], proposal)
-        _comment(proposal, item.get("comments", []), citizens, moderator, now - timedelta(days=item["days"]))
+        # Supported in the weeks after it was submitted.
+        supports = db.session.scalars(select(ProposalSupport.id).where(ProposalSupport.proposal_id == proposal.id)
+                                      .order_by(ProposalSupport.id)).all()
+        if supports:
+            db.session.execute(sql_update(ProposalSupport), [
+                {"id": support_id, "created_at": created_at + (now - created_at) * number / (2 * len(supports))}
+                for number, support_id in enumerate(supports, start=1)])
+        _comment(proposal, item.get("comments", []), citizens, moderator, created_at)
         if item.get("status", ProposalStatus.SUBMITTED) != ProposalStatus.SUBMITTED:
             proposal_services.set_status(moderator, proposal, item["status"], item.get("answer", ""))
             proposal.answered_at = now - timedelta(days=item["days"] // 2, hours=3)
-        proposal.created_at = proposal.updated_at = now - timedelta(days=item["days"], hours=len(item["title"]) % 9)
+        proposal.created_at = proposal.updated_at = created_at
     collection.closes_at = phase.ends_at
     services.attach_instrument(moderator, phase, "proposal_collection", collection.id, follows_phase_dates=False)
     db.session.flush()
@@ -172,5 +181,7 @@ def _load_measures(process, region, moderator, items):
         for number, update in enumerate(updates, start=1):
             entry = measure_services.add_update(moderator, measure, update["body"], update.get("status"),
                                                 update.get("progress"))
-            entry.created_at = utcnow() - timedelta(days=7 * (len(updates) - number))
+            entry.created_at = utcnow() - timedelta(days=update.get("days", 7 * (len(updates) - number)))
+        if updates:  # the measure was set up a week before its first log entry
+            measure.created_at = min(entry.created_at for entry in measure.updates) - timedelta(days=7)
         measure_services.update_measure(moderator, measure, status=item["status"], progress=item["progress"])
