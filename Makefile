@@ -10,7 +10,7 @@ CONSTRAINTS := requirements/constraints.txt
 # The slowest tests of a run are listed at its end: where the suite's time goes, in every CI log.
 DURATIONS ?= --durations=25
 
-.PHONY: run test install install-test migrate demo lint bench bench-quick translations clean package-test mutation
+.PHONY: run test install install-test migrate demo lint bench bench-quick translations clean package-test mutation screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ package-test: install-test
 mutation: install-test
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e ".[mutation]"
 	$(BIN)/python tests/mutation/run.py
+
+# Rewrites the reference screenshots (tests/browser/screenshots) of every page that looks different now, and
+# creates missing ones; commit them with the change that caused them (docs/testing-screenshots.md).
+screenshots: install-test
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -rs tests/browser/test_screenshots.py
 
 lint: install-test
 	$(BIN)/ruff check .
