@@ -731,7 +731,8 @@ def test_replacing_and_removing_the_image_removes_the_old_files(app, client, aut
 def test_the_demo_has_one_living_process_per_region(runner, client, db):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     again = runner.invoke(args=["demo", "load"])
-    assert again.exit_code == 0 and "0 Beteiligungsprozesse und 0 Projekte im Projektschaufenster neu angelegt." in again.output
+    assert again.exit_code == 0
+    assert "0 Beteiligungsprozesse und 0 Projekte im Projektschaufenster neu angelegt." in again.output
     processes = db.session.scalars(select(Process).order_by(Process.id)).all()
     assert [p.region.slug for p in processes] == ["gelsenkirchen", "aachen", "paderborn", "soest", "wuppertal"]
     assert [p.template for p in processes] == ["smart_city"] * 3 + ["citizen_journey", "smart_city"]
