@@ -37,6 +37,17 @@ def _dated(db, consultation, opens, closes):
     return consultation
 
 
+def _finished_and_running(db, moderator, region, finished_title):
+    """A published process whose only phase ended a month ago, and "Laufender Prozess" in its current phase."""
+    now = utcnow()
+    done = processes.create_process(moderator, region, finished_title, published=True)
+    processes.add_phase(moderator, done, "Alles", starts_at=now - timedelta(days=90), ends_at=now - timedelta(days=30))
+    running = processes.create_process(moderator, region, "Laufender Prozess", published=True)
+    processes.add_phase(moderator, running, "Jetzt", starts_at=now - timedelta(days=5),
+                        ends_at=now + timedelta(days=30))
+    db.session.commit()
+
+
 def _text(response):
     return response.get_data(as_text=True)
 
@@ -235,14 +246,7 @@ def test_the_archive_lists_closed_items_by_kind_region_and_year(client, db, soes
 
 
 def test_finished_processes_are_in_the_archive_and_running_ones_are_not(client, db, soest, soest_moderator):
-    now = utcnow()
-    done = processes.create_process(soest_moderator, soest, "Abgeschlossener Prozess", published=True)
-    processes.add_phase(soest_moderator, done, "Alles", starts_at=now - timedelta(days=90),
-                        ends_at=now - timedelta(days=30))
-    running = processes.create_process(soest_moderator, soest, "Laufender Prozess", published=True)
-    processes.add_phase(soest_moderator, running, "Jetzt", starts_at=now - timedelta(days=5),
-                        ends_at=now + timedelta(days=30))
-    db.session.commit()
+    _finished_and_running(db, soest_moderator, soest, "Abgeschlossener Prozess")
     html = _text(client.get("/archiv?art=prozesse"))
     assert "Abgeschlossener Prozess" in html and "Laufender Prozess" not in html
 
@@ -333,14 +337,7 @@ def test_the_api_shows_the_regions_contact(api, db, soest):
 
 
 def test_the_region_page_splits_running_and_finished_processes(client, db, soest, soest_moderator):
-    now = utcnow()
-    done = processes.create_process(soest_moderator, soest, "Fertiger Prozess", published=True)
-    processes.add_phase(soest_moderator, done, "Alles", starts_at=now - timedelta(days=90),
-                        ends_at=now - timedelta(days=30))
-    running = processes.create_process(soest_moderator, soest, "Laufender Prozess", published=True)
-    processes.add_phase(soest_moderator, running, "Jetzt", starts_at=now - timedelta(days=5),
-                        ends_at=now + timedelta(days=30))
-    db.session.commit()
+    _finished_and_running(db, soest_moderator, soest, "Fertiger Prozess")
     section = _section(_text(client.get("/regionen/soest")), "prozesse")
     assert section.index("Laufende und kommende Prozesse") < section.index("Laufender Prozess") \
         < section.index("Abgeschlossene Prozesse") < section.index("Fertiger Prozess")

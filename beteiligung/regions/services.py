@@ -6,12 +6,12 @@ the audit entry has no actor.
 
 import re
 
-from email_validator import EmailNotValidError, validate_email
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.services import record
+from ..contacts import is_phone, normalized_email
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..markup import clean_text
@@ -24,7 +24,6 @@ THEME_MAX = 120
 DESCRIPTION_MAX = 5000
 CONTACT_NAME_MAX = 120
 CONTACT_PHONE_MAX = 40
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()/\-]{3,38}$")
 #: the themes of the five model regions of the NRW programme (offered when a region's theme is set; any other
 #: text is allowed for regions outside the programme)
 PROGRAMME_THEMES = ("Digitale Daten", "Digitales Lernen", "Digitale Portale", "Digitale Region",
@@ -83,11 +82,11 @@ def _clean_contact(key, text, errors):
     if key == "contact_name" and len(text) > CONTACT_NAME_MAX:
         errors[key] = [_("Höchstens %(n)d Zeichen.", n=CONTACT_NAME_MAX)]
     elif key == "contact_email":
-        try:
-            return validate_email(text, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
+        address = normalized_email(text)
+        if address is None:
             errors[key] = [_("Ungültige E-Mail-Adresse.")]
-    elif key == "contact_phone" and not PHONE_PATTERN.match(text):
+        return address or text
+    elif key == "contact_phone" and not is_phone(text):
         errors[key] = [_("Eine Telefonnummer aus Ziffern, Leerzeichen und + / - ( ), höchstens %(n)d Zeichen.",
                          n=CONTACT_PHONE_MAX)]
     return text

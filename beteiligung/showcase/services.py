@@ -6,7 +6,6 @@ an audit entry; the caller commits. Readers never write, and read a page of proj
 queries. The contact person is published (pages, API, CSV) only with their consent: ``contact_of``.
 """
 
-import re
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -17,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
+from ..contacts import is_phone, normalized_email
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..markup import clean_text, render_markdown
@@ -47,8 +47,6 @@ STATUS_LABELS = {ProjectStatus.PLANNED: _l("geplant"), ProjectStatus.RUNNING: _l
                  ProjectStatus.COMPLETED: _l("abgeschlossen")}
 STATUSES = tuple(member.value for member in ProjectStatus)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()/.\-]{2,38}$")
 
 
 def status_label(status):
@@ -161,9 +159,13 @@ def _clean(data, errors):
                          ("contact_name", CONTACT_NAME_MAX), ("contact_email", CONTACT_EMAIL_MAX),
                          ("contact_phone", CONTACT_PHONE_MAX)):
         _text(data, key, clean, errors, 0, maximum, _("Höchstens %(n)d Zeichen.", n=maximum))
-    if clean.get("contact_email") and "contact_email" not in errors and not _EMAIL.match(clean["contact_email"]):
-        errors["contact_email"] = [_("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@stadt.de.")]
-    if clean.get("contact_phone") and "contact_phone" not in errors and not _PHONE.match(clean["contact_phone"]):
+    if clean.get("contact_email") and "contact_email" not in errors:
+        address = normalized_email(clean["contact_email"])
+        if address is None:
+            errors["contact_email"] = [_("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@stadt.de.")]
+        else:
+            clean["contact_email"] = address
+    if clean.get("contact_phone") and "contact_phone" not in errors and not is_phone(clean["contact_phone"]):
         errors["contact_phone"] = [_("Bitte geben Sie eine Telefonnummer aus Ziffern an, z. B. 0209 169-0.")]
     if "status" in data:
         if data["status"] not in STATUSES:
