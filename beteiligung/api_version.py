@@ -12,7 +12,7 @@ from . import __version__ as core_version
 #: The facade's version. Minor releases only add names; a name goes away only in a new major
 #: version, after a release in which it warns (``plugin_api.deprecated``). A plugin's
 #: ``core_version`` is a PEP 440 range of this version, e.g. ``">=1.1,<2"``.
-API_VERSION = "1.4"
+API_VERSION = "1.5"
 
 
 def core_version_problem(specifier, api_version=None):

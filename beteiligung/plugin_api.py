@@ -47,7 +47,7 @@ from .privacy import DataCategory
 from .processes.instruments import InstrumentKind
 from .processes.models import Process
 from .regions.models import Region
-from .statistics import monthly_activity, participation
+from .statistics import month_label, monthly_activity, participation
 from .templating import format_dt
 
 
@@ -270,8 +270,8 @@ __all__ = [
     "apply_errors", "audit", "bar_chart", "can_moderate", "can_see_results", "clean_text", "column_chart",
     "consultations_query", "core_version", "core_version_problem", "csv_text", "current_region", "current_user",
     "db", "format_dt", "format_number", "gettext", "hookimpl", "int_setting", "is_enabled", "lazy_gettext",
-    "line_chart", "login_required", "min_group_size", "monthly_activity", "ngettext", "page_arg", "paginate",
-    "participation", "pgettext", "poll_results", "polls_query", "require_moderator", "results_csv_rows",
+    "line_chart", "login_required", "min_group_size", "month_label", "monthly_activity", "ngettext", "page_arg",
+    "paginate", "participation", "pgettext", "poll_results", "polls_query", "require_moderator", "results_csv_rows",
     "scale_settings", "share", "strict_int", "suppress_small_groups", "withheld",
     # notifications (docs/plugins.md, "Notifications")
     "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",

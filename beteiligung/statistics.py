@@ -21,6 +21,7 @@ they are now.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union
 
 from .comments.models import Comment
@@ -95,6 +96,16 @@ def last_months(count=12, now=None):
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return keys[::-1]
+
+
+MONTH_NAMES = (_l("Jan."), _l("Feb."), _l("März"), _l("Apr."), _l("Mai"), _l("Juni"), _l("Juli"), _l("Aug."),
+               _l("Sept."), _l("Okt."), _l("Nov."), _l("Dez."))
+
+
+def month_label(key):
+    """A month key of :func:`last_months` as the charts label it: "2026-03" → "März 26" ("Mar 26" in English)."""
+    year, month = key.split("-")
+    return f"{MONTH_NAMES[int(month) - 1]} {year[2:]}"
 
 
 def _month(column):

@@ -31,7 +31,7 @@ PINNED = [
     "can_see_results", "clean_text", "column_chart", "consultations_query", "core_version", "core_version_problem",
     "csv_text", "current_region", "current_user", "db", "format_dt", "format_number", "gettext", "hookimpl",
     "int_setting", "is_enabled", "lazy_gettext", "line_chart", "login_required", "min_group_size",
-    "monthly_activity", "ngettext", "page_arg", "paginate", "participation", "pgettext", "poll_results",
+    "month_label", "monthly_activity", "ngettext", "page_arg", "paginate", "participation", "pgettext", "poll_results",
     "polls_query", "require_moderator", "results_csv_rows", "scale_settings", "share", "strict_int",
     "suppress_small_groups", "withheld",
     "NotificationKind", "flag_comment", "notify_followers", "notify_moderators", "notify_users",
@@ -404,3 +404,16 @@ def test_answer_counts_gives_a_questions_cells_and_texts(app, db, create_poll, c
     assert texts == {(None, None): (3, 3)}
     with app.test_request_context():
         assert plugin_api.answer_counts(by_type["scale"]) == {}  # nobody answered it
+
+
+def test_month_label_follows_the_locale(app):
+    from flask_babel import refresh
+
+    with app.test_request_context("/?lang=en"):
+        refresh()  # the locale is kept per app context, which the fixture's context shares
+        english = [plugin_api.month_label(key) for key in ("2025-12", "2026-03")]
+    with app.test_request_context("/"):
+        refresh()
+        german = [plugin_api.month_label(key) for key in ("2025-12", "2026-03")]
+    assert german == ["Dez. 25", "März 26"]
+    assert english == ["Dec 25", "Mar 26"]

@@ -310,16 +310,6 @@ def archive_item(kind, obj):
 
 # --- a region's page ------------------------------------------------------------------------------
 
-MONTH_NAMES = (_l("Jan."), _l("Feb."), _l("März"), _l("Apr."), _l("Mai"), _l("Juni"), _l("Juli"), _l("Aug."),
-               _l("Sept."), _l("Okt."), _l("Nov."), _l("Dez."))
-
-
-def month_label(key):
-    """"2026-03" → "März 26"."""
-    year, month = key.split("-")
-    return f"{MONTH_NAMES[int(month) - 1]} {year[2:]}"
-
-
 def region_processes(viewer, region, now=None, limit=20):
     """(running and upcoming, finished) processes of the region the viewer may see, each as (process, status),
     with their phases loaded in one more query."""

@@ -59,7 +59,7 @@ DASHBOARD_MONTHS = 18
 @bp.route("/regionen/<region_slug>")
 def show(region_slug):
     from ..home import services as home
-    from ..statistics import live_figures, monthly_activity
+    from ..statistics import live_figures, month_label, monthly_activity
 
     region = region_or_404(region_slug)
     now = utcnow()
@@ -67,7 +67,7 @@ def show(region_slug):
     running, finished = home.region_processes(current_user, region, now)
     consultations, more_consultations = _newest(consultation_query(current_user, region))
     polls, more_polls = _newest(poll_query(current_user, region))
-    series = [(home.month_label(key), comments, ballots)
+    series = [(month_label(key), comments, ballots)
               for key, comments, ballots in monthly_activity(region, DASHBOARD_MONTHS, now)]
     return render_template("regions/show.html", region=region, consultations=consultations, polls=polls,
                            more_consultations=more_consultations, more_polls=more_polls,

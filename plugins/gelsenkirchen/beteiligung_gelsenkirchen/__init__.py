@@ -20,7 +20,7 @@ class GelsenkirchenPlugin(Plugin):
     description = _l("Beteiligungs-Dashboard der Region, Datenwünsche-Umfrage und Problemsammlung zu Datenthemen; "
                      "beendete Umfragen erscheinen automatisch als offener Datensatz (CSV mit DCAT-AP.de-Metadaten).")
     home_region = "gelsenkirchen"
-    core_version = ">=1.1,<2"
+    core_version = ">=1.5,<2"  # month_label
     blueprints = (bp,)
     template_folder = "templates"
     models = (Dataset,)

@@ -7,8 +7,7 @@ import json
 from flask import Blueprint, abort, current_app, render_template, url_for
 from sqlalchemy import select
 
-from beteiligung.plugin_api import current_region, db, monthly_activity, participation
-from beteiligung.plugin_api import lazy_gettext as _l
+from beteiligung.plugin_api import current_region, db, month_label, monthly_activity, participation
 
 from .models import Dataset
 from .opendata import CONTEXT, dcat_record
@@ -16,13 +15,6 @@ from .opendata import CONTEXT, dcat_record
 bp = Blueprint("gelsenkirchen", __name__)
 
 MONTHS = 12
-MONTH_NAMES = (_l("Jan."), _l("Feb."), _l("März"), _l("Apr."), _l("Mai"), _l("Juni"), _l("Juli"), _l("Aug."),
-               _l("Sept."), _l("Okt."), _l("Nov."), _l("Dez."))
-
-
-def month_label(key):
-    year, month = key.split("-")
-    return f"{MONTH_NAMES[int(month) - 1]} {year[2:]}"
 
 
 @bp.route("/")
