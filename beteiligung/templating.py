@@ -6,6 +6,7 @@ from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from . import charts
@@ -97,8 +98,13 @@ def content_lang():
     return Markup("") if locale is None or locale.language == "de" else Markup(' lang="de"')
 
 
-def de_span(text):
-    """``{{ poll.title|de_span }}``: the text in ``<span lang="de">`` on a page that is not German, else as it is."""
+@pass_context
+def de_span(context, text):
+    """``{{ poll.title|de_span }}``: the text in ``<span lang="de">`` on a page that is not German, else as it is.
+
+    It takes the context only so that Jinja never folds it into a template at compile time: on a constant
+    (``"Wie gut …"|de_span``) it would otherwise keep the language of the request that compiled the template.
+    """
     lang = content_lang()
     return Markup("<span{}>{}</span>").format(lang, text) if lang else escape(text)
 

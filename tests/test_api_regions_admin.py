@@ -42,7 +42,8 @@ def test_platform_admin_creates_a_region(api, db, world):
 
     assert response.status_code == 201, response.get_json()
     assert response.get_json() == {"slug": "kreis-paderborn", "name": "Paderborn", "theme": "Portale",
-                                   "description": "", "plugins": [], "unconfirmed_may": []}
+                                   "description": "", "plugins": [], "unconfirmed_may": [],
+                                   "contact": {"name": "", "email": "", "phone": ""}}
     region = db.session.scalar(select(Region).where(Region.slug == "kreis-paderborn"))
     assert audit(db) == [("region.created", world["admin"].id, region.id, {"slug": "kreis-paderborn"})]
     assert api.get("/api/v1/regions/kreis-paderborn").get_json()["name"] == "Paderborn"

@@ -399,3 +399,18 @@ def test_the_region_page_reads_a_fixed_number_of_queries(client, db, soest, soes
         client.get("/")
     assert more_region.count == few_region.count, "\n".join(more_region.statements[-40:])
     assert more_home.count == few_home.count
+
+
+def test_de_span_on_a_constant_follows_the_language_of_each_request(app):
+    # Compiled once (as a shared or cached template is), rendered in German and then in English.
+    from flask_babel import refresh
+
+    template = app.jinja_env.from_string('<p>{{ "Wie gut sind unsere Online-Dienste?"|de_span }}</p>')
+    with app.test_request_context("/"):
+        refresh()
+        german = template.render()
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        english = template.render()
+    assert german == "<p>Wie gut sind unsere Online-Dienste?</p>"
+    assert english == '<p><span lang="de">Wie gut sind unsere Online-Dienste?</span></p>'

@@ -37,7 +37,7 @@ def _probe_route(app, fail=False):
     @app.route("/probe", methods=["POST"])
     def probe():
         send_mail("ana@example.org", "probe", _l("Ihr Konto"), context={"name": "Ana", "link": external_url(
-            "consultations.index")}, key="probe-1", headers={"List-Unsubscribe": "<https://example.org/ab>"})
+            "home.index")}, key="probe-1", headers={"List-Unsubscribe": "<https://example.org/ab>"})
         if fail:
             db.session.rollback()
             return "abgelehnt", 422
@@ -103,7 +103,7 @@ def test_mails_speak_the_recipients_language(app, mail_outbox):
 
 def test_external_urls_outside_a_request_use_base_url(app):
     app.config["BASE_URL"] = "https://beteiligung.example.org/nrw"
-    assert external_url("consultations.index") == "https://beteiligung.example.org/nrw/"
+    assert external_url("home.index") == "https://beteiligung.example.org/nrw/"
 
 
 def test_delivering_twice_sends_once(app, mail_outbox):

@@ -266,7 +266,7 @@ def test_the_fts5_expression_quotes_every_word():
 # --- the page --------------------------------------------------------------------------------------------------
 
 def test_the_search_page_and_the_box_in_the_header(client, db):
-    home = client.get("/beteiligungen").get_data(as_text=True)
+    home = client.get("/beteiligungen/").get_data(as_text=True)
     assert 'role="search"' in home and 'for="site-search-q"' in home and 'action="/suche"' in home
     page = client.get("/suche")
     html = page.get_data(as_text=True)
