@@ -50,6 +50,54 @@ def _cache_url_builders():
 
     cached.beteiligung_cached = True
     Rule._compile_builder = cached
+    _cache_rule_parsing()
+
+
+def _cache_rule_parsing():
+    """Parse each URL rule once per test session instead of once per app (the other large part of
+    ``create_app`` after the builders).
+
+    Parsing a rule yields its parts (regular expressions and weights, plain values that apps can share) and,
+    on the way, records the rule's trace and makes its converters. A cached parse replays the trace and
+    makes the converters anew for the rule's own map, as werkzeug does. The key holds the map's converter
+    classes, whose regular expressions and weights the parts contain.
+    """
+    from werkzeug.routing.rules import Rule
+
+    parse_rule = Rule._parse_rule
+    if getattr(parse_rule, "beteiligung_cached", False):
+        return
+    parsed = {}
+
+    def cached(self, rule):
+        key = (rule, tuple(sorted(self.map.converters.items())))
+        if key not in parsed:
+            trace_before, converters_before = len(self._trace), dict(self._converters)
+            made = []
+            get_converter = self.get_converter
+
+            def recording(variable, name, args, kwargs):
+                made.append((variable, name, args, dict(kwargs)))
+                return get_converter(variable, name, args, kwargs)
+
+            self.get_converter = recording
+            try:
+                parts = list(parse_rule(self, rule))
+            finally:
+                del self.get_converter
+            if set(converters_before) - set(self._converters):
+                return parts  # pragma: no cover - werkzeug never drops a converter while parsing
+            parsed[key] = (parts, self._trace[trace_before:], made)
+            return parts
+        parts, trace, made = parsed[key]
+        self._trace.extend(trace)
+        for variable, name, args, kwargs in made:
+            self._converters[variable] = self.get_converter(variable, name, args, kwargs)
+            self.arguments.add(variable)
+        return list(parts)
+
+    cached.beteiligung_cached = True
+    Rule._parse_rule = cached
 
 
 def _database_url(tmp_path_factory):
