@@ -62,3 +62,17 @@ def submit_form(form, action, message, target):
 def form_errors(form):
     """All of a submitted form's validation messages as one sentence (for a flash)."""
     return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
+def posted_target(form, missing):
+    """(kind, id) of a form whose ``target`` field is a choice "<kind>:<id>" (what a measure came from, what a
+    showcase project relates to); raises Invalid with the form's messages, or ``missing``, when the form is
+    not valid or names no id."""
+    from .errors import Invalid
+    from .ids import parse_id
+
+    kind, _sep, target = (form.target.data or "").partition(":")
+    target_id = parse_id(target)
+    if not form.validate_on_submit() or target_id is None:
+        raise Invalid(form_errors(form) or missing)
+    return kind, target_id

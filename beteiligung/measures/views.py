@@ -7,8 +7,7 @@ from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..forms import form_errors, submit_form
-from ..ids import parse_id
+from ..forms import form_errors, posted_target, submit_form
 from ..policy import can_moderate
 from ..processes import services as processes
 from . import services
@@ -110,11 +109,7 @@ def add_update(measure_id):
 @login_required
 def add_link(measure_id):
     measure = _managed(measure_id)
-    form = LinkForm(prefix="link")
-    kind, _sep, target = (form.target.data or "").partition(":")
-    target_id = parse_id(target)
-    if not form.validate_on_submit() or target_id is None:
-        raise Invalid(form_errors(form) or _("Bitte wählen Sie aus, woraus die Maßnahme entstand."))
+    kind, target_id = posted_target(LinkForm(prefix="link"), _("Bitte wählen Sie aus, woraus die Maßnahme entstand."))
     services.add_link(current_user, measure, kind, target_id)
     db.session.commit()
     flash(_("Die Verknüpfung wurde gespeichert."), "success")

@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError, Invalid
 from ..extensions import db
-from ..forms import form_errors, page_arg, show_error, submit_form
-from ..ids import parse_id
+from ..forms import form_errors, page_arg, posted_target, show_error, submit_form
 from ..pagination import paginate
 from ..policy import can_moderate, is_authenticated
 from ..polls.services import csv_text
@@ -245,11 +244,8 @@ def material(project_id, material_id, name):
 @login_required
 def relate(project_id):
     project = _managed(project_id)
-    form = RelationForm(prefix="bezug")
-    kind, _sep, target = (form.target.data or "").partition(":")
-    target_id = parse_id(target)
-    if not form.validate_on_submit() or target_id is None:
-        raise Invalid(form_errors(form) or _("Bitte wählen Sie einen Beteiligungsprozess oder eine Maßnahme aus."))
+    kind, target_id = posted_target(RelationForm(prefix="bezug"),
+                                    _("Bitte wählen Sie einen Beteiligungsprozess oder eine Maßnahme aus."))
     services.relate(current_user, project, kind, target_id)
     db.session.commit()
     flash(_("Die Verknüpfung wurde gespeichert."), "success")
