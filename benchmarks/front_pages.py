@@ -3,8 +3,8 @@ archive and the Projektschaufenster, on the demo data with its 18 months of hist
 
     .venv/bin/python benchmarks/front_pages.py [--db sqlite|postgresql] [--requests 40] [--json FILE]
 
-1. creates a fresh database (an SQLite file in a temporary folder, or the PostgreSQL database
-   ``beteiligung_bench_front``, dropped and created again), migrates it and loads the demo
+1. creates a fresh database with the harness (an SQLite file in a temporary folder, or the PostgreSQL
+   database ``beteiligung_bench_front``, dropped afterwards), migrates it and loads the demo
    (``flask demo load``: five regions, 37 consultations, about 750 comments and 1,100 ballots);
 2. counts the SQL statements of one request of each page (in process, the rendering cache off);
 3. times N requests of each page with the Flask test client, one thread, and prints p50 and p90.
@@ -15,87 +15,85 @@ benchmark itself could not run).
 
 import argparse
 import json
-import os
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
 PG_NAME = "beteiligung_bench_front"
-PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_NAME}"
 PAGES = [
-    ("home, anonymous", "/"),
-    ("home, region kept in the cookie", "/#cookie"),
-    ("region page (Gelsenkirchen)", "/regionen/gelsenkirchen"),
-    ("archive, consultations", "/archiv"),
-    ("archive, processes of a region", "/archiv?art=prozesse&region=soest"),
-    ("Projektschaufenster", "/projektschaufenster"),
-    ("Projektschaufenster, filtered", "/projektschaufenster?status=running&q=digital"),
-    ("showcase API", "/api/v1/showcase/projects"),
-    ("showcase CSV", "/projektschaufenster.csv"),
+    ("home, anonymous", "/", False),
+    ("home, region kept in the cookie", "/", True),
+    ("region page (Gelsenkirchen)", "/regionen/gelsenkirchen", False),
+    ("archive, consultations", "/archiv", False),
+    ("archive, processes of a region", "/archiv?art=prozesse&region=soest", False),
+    ("Projektschaufenster", "/projektschaufenster", False),
+    ("Projektschaufenster, filtered", "/projektschaufenster?status=running&q=digital", False),
+    ("showcase API", "/api/v1/showcase/projects", False),
+    ("showcase CSV", "/projektschaufenster.csv", False),
 ]
 
 
-def prepare(db):
-    if db == "postgresql":
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_NAME], check=True)
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True)
-        url = PG_URL
-    else:
-        url = "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="bench-front-"), "bench.db")
-    env = dict(os.environ, DATABASE_URL=url)
-    flask = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+def load_demo(database_url):
+    """``flask demo load`` on the migrated database; returns the seconds it took."""
     started = time.perf_counter()
-    subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
-    return url, time.perf_counter() - started
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo", "load"], cwd=harness.ROOT,
+                   env=harness.server_env(database_url), check=True, capture_output=True, timeout=600)
+    return time.perf_counter() - started
+
+
+def measure_pages(database_url, requests):
+    app = harness.make_app(database_url, RATELIMIT_ENABLED=False, **harness.NO_CACHE)
+    engine = harness.app_engine(app)
+    client = app.test_client()
+    results = []
+    try:
+        with harness.QueryLog(engine) as log:
+            for label, path, cookie in PAGES:
+                if cookie:
+                    client.set_cookie("region", "soest")
+                response = client.get(path)  # warm-up: templates compiled, a connection in the pool
+                if response.status_code != 200:
+                    raise SystemExit(f"{path}: {response.status_code}")
+                log.clear()
+                client.get(path)
+                queries = len(log.statements)
+                times = []
+                for _ in range(requests):
+                    started = time.perf_counter()
+                    client.get(path)
+                    times.append((time.perf_counter() - started) * 1000)
+                if cookie:
+                    client.delete_cookie("region")
+                results.append({"page": label, "path": path, "queries": queries,
+                                "p50_ms": round(harness.percentile(times, 0.5), 1),
+                                "p90_ms": round(harness.percentile(times, 0.9), 1), "bytes": len(response.data)})
+    finally:
+        engine.dispose()
+    return results
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=harness.PG_DEFAULT_URL)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    url, load_seconds = prepare(args.db)
-    os.environ["DATABASE_URL"] = url
-    sys.path.insert(0, str(ROOT))
-    from sqlalchemy import event
-
-    from beteiligung import create_app
-    from beteiligung.extensions import db
-
-    app = create_app({"CACHE_TYPE": "NullCache", "RATELIMIT_ENABLED": False})
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
-    client = app.test_client()
-    results = []
-    for label, path in PAGES:
-        cookie = path.endswith("#cookie")
-        path = path.removesuffix("#cookie")
-        if cookie:
-            client.set_cookie("region", "soest")
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path}: {response.status_code}")
-        statements.clear()
-        client.get(path)
-        queries = len(statements)
-        times = []
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        if cookie:
-            client.delete_cookie("region")
-        times.sort()
-        results.append({"page": label, "path": path, "queries": queries, "p50_ms": round(statistics.median(times), 1),
-                        "p90_ms": round(times[int(len(times) * 0.9) - 1], 1), "bytes": len(response.data)})
+    workdir = tempfile.mkdtemp(prefix="beteiligung-bench-front-")
+    try:
+        database_url = harness.create_database(args.db, workdir, args.pg_url, PG_NAME, "bench-front.db")
+        harness.run_migrations(database_url)
+        load_seconds = load_demo(database_url)
+        results = measure_pages(database_url, args.requests)
+    finally:
+        harness.drop_database(args.db, args.pg_url, PG_NAME)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"database: {args.db}; demo load {load_seconds:.1f} s; {args.requests} requests per page, one thread, "
           "cache off")
