@@ -414,3 +414,21 @@ def test_de_span_on_a_constant_follows_the_language_of_each_request(app):
         english = template.render()
     assert german == "<p>Wie gut sind unsere Online-Dienste?</p>"
     assert english == '<p><span lang="de">Wie gut sind unsere Online-Dienste?</span></p>'
+
+
+def test_the_figure_of_open_offers_counts_past_the_lists_limit(client, db, soest, soest_moderator,
+                                                              create_consultation):
+    for index in range(home.PER_KIND + 3):
+        create_consultation(soest, title=f"Beteiligung {index}")
+    now = utcnow()
+    process = processes.create_process(soest_moderator, soest, "Smart Region Soest", published=True)
+    for title in ("Erste", "Zweite"):  # two current phases: the process counts once
+        processes.add_phase(soest_moderator, process, title, starts_at=now - timedelta(days=2),
+                            ends_at=now + timedelta(days=20))
+    db.session.commit()
+    html = _text(client.get("/"))
+    figures = dict((label, value) for value, label in re.findall(
+        r'<span class="figure-value">([^<]+)</span><span class="figure-label">([^<]+)</span>',
+        _section(html, "zahlen")))
+    assert figures["offene Angebote zum Mitmachen"] == str(home.PER_KIND + 4)
+    assert f"Insgesamt sind {home.PER_KIND + 4} Angebote offen." in html

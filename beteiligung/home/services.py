@@ -79,6 +79,8 @@ class Overview:
     open_items: list = field(default_factory=list)
     ending: list = field(default_factory=list)
     dates: list = field(default_factory=list)
+    #: how many things are open in all (``open_items`` holds at most PER_KIND of each kind)
+    total: int = 0
 
 
 def dated_condition(model, status, now):
@@ -118,20 +120,44 @@ def _collection_item(collection):
                 collection.status, collection.opens_at, collection.closes_at)
 
 
+def _running(viewer, region, now, *columns):
+    """A select of ``columns`` over the processes the viewer may see, joined with their current phases."""
+    processes = process_query(viewer, region).subquery()
+    return (select(*columns).join(processes, processes.c.id == Process.id)
+            .join(ProcessPhase, ProcessPhase.process_id == Process.id)
+            .where(ProcessPhase.starts_at <= now, or_(ProcessPhase.ends_at.is_(None), ProcessPhase.ends_at > now)))
+
+
+def _open_queries(viewer, region, now):
+    """{kind: select of what is open now} for consultations, polls and collections, in no order."""
+    return {
+        "consultation": consultation_query(viewer, region, ConsultationStatus.OPEN).order_by(None),
+        "poll": poll_query(viewer, region, PollStatus.OPEN).order_by(None),
+        "collection": collection_query(viewer, region).where(
+            dated_condition(ProposalCollection, ConsultationStatus.OPEN, now)).order_by(None),
+    }
+
+
 def _running_phases(now, region=None, viewer=None):
     """(process, its current phase) of the running processes the viewer may see, the soonest phase end first."""
-    processes = process_query(viewer, region).subquery()
-    rows = db.session.execute(
-        select(Process, ProcessPhase).join(processes, processes.c.id == Process.id)
-        .join(ProcessPhase, ProcessPhase.process_id == Process.id)
-        .where(ProcessPhase.starts_at <= now, or_(ProcessPhase.ends_at.is_(None), ProcessPhase.ends_at > now))
-        .order_by(*_soonest_first(ProcessPhase.ends_at), ProcessPhase.position).limit(PER_KIND)).all()
+    rows = db.session.execute(_running(viewer, region, now, Process, ProcessPhase).order_by(
+        *_soonest_first(ProcessPhase.ends_at), ProcessPhase.position).limit(PER_KIND)).all()
     seen, found = set(), []
     for process, phase in rows:
         if process.id not in seen:
             seen.add(process.id)
             found.append((process, phase))
     return found
+
+
+def open_count(viewer, region=None, now=None):
+    """How many things are open now (a running process counted once), in one query: the lists read at most
+    PER_KIND of each kind, so their length is no count."""
+    now = now or utcnow()
+    counts = [_running(viewer, region, now, func.count(func.distinct(Process.id))).scalar_subquery()]
+    counts += [select(func.count()).select_from(query.subquery()).scalar_subquery()
+               for query in _open_queries(viewer, region, now).values()]
+    return sum(int(value or 0) for value in db.session.execute(select(*counts)).one())
 
 
 def _process_item(process, phase):
@@ -144,16 +170,11 @@ def open_items(viewer, region=None, now=None):
     """Everything open now (of a region, or of all), the soonest end first, open-ended ones last."""
     now = now or utcnow()
     items = [_process_item(process, phase) for process, phase in _running_phases(now, region, viewer)]
-    consultations = consultation_query(viewer, region, ConsultationStatus.OPEN).order_by(None).order_by(
-        *_soonest_first(Consultation.closes_at), Consultation.id.desc()).limit(PER_KIND)
-    items += [_consultation_item(c) for c in db.session.scalars(consultations)]
-    polls = poll_query(viewer, region, PollStatus.OPEN).order_by(None).order_by(
-        *_soonest_first(Poll.closes_at), Poll.id.desc()).limit(PER_KIND)
-    items += [_poll_item(p) for p in db.session.scalars(polls)]
-    collections = collection_query(viewer, region).where(
-        dated_condition(ProposalCollection, ConsultationStatus.OPEN, now)).order_by(None).order_by(
-        *_soonest_first(ProposalCollection.closes_at), ProposalCollection.id.desc()).limit(PER_KIND)
-    items += [_collection_item(c) for c in db.session.scalars(collections)]
+    queries = _open_queries(viewer, region, now)
+    for kind, model, make in (("consultation", Consultation, _consultation_item), ("poll", Poll, _poll_item),
+                              ("collection", ProposalCollection, _collection_item)):
+        query = queries[kind].order_by(*_soonest_first(model.closes_at), model.id.desc()).limit(PER_KIND)
+        items += [make(obj) for obj in db.session.scalars(query)]
     far = datetime.max
     return sorted(items, key=lambda item: (item.closes_at or far, item.kind, -item.id))
 
@@ -201,7 +222,7 @@ def overview(viewer, region=None, now=None):
     now = now or utcnow()
     items = open_items(viewer, region, now)
     return Overview(open_items=items, ending=[item for item in items if item.ends_within(now)],
-                    dates=upcoming_dates(viewer, region, now))
+                    dates=upcoming_dates(viewer, region, now), total=open_count(viewer, region, now))
 
 
 # --- what became of it ----------------------------------------------------------------------------

@@ -39,8 +39,8 @@ def index():
     own = services.overview(current_user, mine, now) if mine is not None else None
     return render_template(
         "home/index.html", regions=regions, mine=mine, own=own, overview=overview, now=now,
-        open_items=services.varied(overview.open_items, HOME_OPEN), more_open=len(overview.open_items) > HOME_OPEN,
-        figures=live_figures(None, len(overview.open_items), now),
+        open_items=services.varied(overview.open_items, HOME_OPEN), more_open=overview.total > HOME_OPEN,
+        figures=live_figures(None, overview.total, now),
         outcomes=services.outcomes(current_user, None, limit=6, now=now), action_form=ActionForm())
 
 

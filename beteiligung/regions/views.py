@@ -73,7 +73,7 @@ def show(region_slug):
                            more_consultations=more_consultations, more_polls=more_polls,
                            plugin_pages=navigation(region), overview=overview, now=now,
                            running=running, finished=finished, series=series,
-                           figures=live_figures(region, len(overview.open_items), now),
+                           figures=live_figures(region, overview.total, now),
                            outcomes=home.outcomes(current_user, region, limit=4, now=now),
                            can_administer=can_administer_region(current_user, region))
 
