@@ -4,11 +4,12 @@ Time-driven changes (a poll whose closing date has passed) are derived when read
 is the scheduled job's work (`flask polls settle`, tests/test_polls_settle.py).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from beteiligung.polls.models import Poll, Problem
+from beteiligung.showcase.services import create_project
 from beteiligung.testing.helpers import writes_during
 from beteiligung.timeutil import utcnow
 
@@ -32,12 +33,14 @@ def world(db, create_region, create_user, create_consultation, create_comment, c
     problems = create_poll(region=region, kind="problem_definition", phase="comparing",
                            problems=["Busse fahren zu selten", "Radwege fehlen"])
     problems.closes_at = utcnow() + timedelta(days=3)
+    project = create_project(moderator, region, "Dorf-WLAN", "Freies WLAN an den Dorfplätzen der Börde.",
+                             date(2026, 1, 1), date(2027, 12, 31), published=True)
     db.session.commit()
     problem = db.session.query(Problem).filter_by(poll_id=problems.id).first()
     return {"region": region, "users": {"citizen": citizen, "moderator": moderator, "admin": admin},
             "values": {"poll_id": ended.id, "consultation_id": consultation.id, "comment_id": comment.id,
                        "problem_id": problem.id, "user_id": citizen.id, "region_id": region.id,
-                       "report_id": 1, "index": 0, "name": "soest", "slug": "soest"},
+                       "report_id": 1, "index": 0, "name": "soest", "slug": "soest", "project_id": project.id},
             "polls": [ended, started, problems]}
 
 
@@ -76,6 +79,7 @@ def assert_no_get_writes(app, db, client, auth, world, role):
         urls += get_urls(app, dict(world["values"], poll_id=poll.id))
     urls = sorted(set(urls))
     assert any("/umfragen/" in url for url in urls) and any("/api/v1/polls/" in url for url in urls)
+    assert "/projektschaufenster/{}".format(world["values"]["project_id"]) in urls
     failures = []
     with writes_during(db) as writes:
         for url in urls:
